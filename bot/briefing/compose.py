@@ -1,0 +1,130 @@
+"""Compose a Briefing from the articles that match a topic (pure)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from bot.briefing.model import ActorCount, ActorType, ArticleView, Briefing, Story
+from bot.briefing.stories import best_points, group_stories, story_key
+
+MAX_STORIES = 5
+POINTS_PER_STORY = 3
+ACTORS_PER_STORY = 6
+LEADING_ACTORS = 8
+RECENCY_HALF_LIFE_HOURS = 48.0
+
+
+def story_score(articles: Sequence[ArticleView], now: datetime) -> float:
+    """Shares by the team, outlets reporting it, topic match, recency: more is higher."""
+    shares = sum(max(1, len(a.shares)) for a in articles)
+    outlets = len({a.outlet or a.url for a in articles})
+    relevance = max(a.relevance for a in articles)
+    latest = max(a.first_shared_at for a in articles)
+    age_hours = max(0.0, (now - latest).total_seconds() / 3600)
+    recency = 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
+    return 2.0 * relevance + 0.6 * math.log1p(shares) + 0.8 * math.log1p(outlets - 1) + recency
+
+
+def _story_actors(articles: Sequence[ArticleView]) -> tuple[ActorCount, ...]:
+    counts: Counter[tuple[str, ActorType]] = Counter()
+    weight: Counter[tuple[str, ActorType]] = Counter()
+    roles: dict[tuple[str, ActorType], str] = {}
+    for article in articles:
+        for actor in article.actors:
+            key = (actor.name, actor.type)
+            counts[key] += 1
+            weight[key] += actor.salience + 0.05 * actor.mentions
+            if actor.role and key not in roles:
+                roles[key] = actor.role
+    order = {ActorType.PERSON: 0, ActorType.ORGANIZATION: 1, ActorType.PLACE: 2, ActorType.GROUP: 3}
+    ranked = sorted(weight, key=lambda k: (-weight[k], order[k[1]], k[0]))
+    chosen = [k for k in ranked if k[1] is not ActorType.GROUP][:ACTORS_PER_STORY]
+    chosen.sort(key=lambda k: (order[k[1]], -weight[k]))
+    return tuple(ActorCount(n, t, counts[(n, t)], roles.get((n, t))) for n, t in chosen)
+
+
+def leading_actors(articles: Sequence[ArticleView], limit: int = LEADING_ACTORS) -> tuple[ActorCount, ...]:
+    """The actors across the whole briefing, by how many articles name them (groups aside)."""
+    counts: Counter[tuple[str, ActorType]] = Counter()
+    weight: defaultdict[tuple[str, ActorType], float] = defaultdict(float)
+    roles: dict[tuple[str, ActorType], str] = {}
+    for article in articles:
+        for actor in article.actors:
+            if actor.type is ActorType.GROUP:
+                continue
+            key = (actor.name, actor.type)
+            counts[key] += 1
+            weight[key] += actor.salience
+            if actor.role:
+                roles.setdefault(key, actor.role)
+    ranked = sorted(counts, key=lambda k: (-counts[k], -weight[k], k[0]))[:limit]
+    return tuple(ActorCount(n, t, counts[(n, t)], roles.get((n, t))) for n, t in ranked)
+
+
+def compose_briefing(
+    topic: str,
+    articles: Sequence[ArticleView],
+    *,
+    now: datetime,
+    since: datetime,
+    max_stories: int = MAX_STORIES,
+    briefed_stories: Collection[str] | None = None,
+    known_actors: Collection[str] | None = None,
+) -> Briefing:
+    """Group matching articles into stories, rank them and pick their points and actors.
+
+    ``briefed_stories`` (story keys of an earlier briefing) marks stories as updates rather
+    than new; ``known_actors`` (names an earlier briefing already showed) lets the briefing
+    point out actors new to the topic. Without them nothing is marked.
+    """
+    ordered = sorted(articles, key=lambda a: (-a.relevance, -a.first_shared_at.timestamp(), a.id))
+    stories = []
+    for group in group_stories(ordered):
+        group = sorted(group, key=lambda a: (-a.relevance, -len(a.shares), a.first_shared_at))
+        lead = group[0]
+        status = ""
+        if briefed_stories is not None:
+            status = "update" if story_key(group) in briefed_stories else "new"
+        stories.append(
+            Story(
+                headline=lead.title or lead.url,
+                url=lead.url,
+                articles=tuple(group),
+                points=tuple(best_points(group, POINTS_PER_STORY)),
+                actors=_story_actors(group),
+                score=story_score(group, now),
+                status=status,
+                shared_by=tuple(dict.fromkeys(s.user_id for a in group for s in a.shares)),
+                last_shared_at=max(a.first_shared_at for a in group),
+            )
+        )
+    stories.sort(key=lambda s: -s.score)
+    leaders = leading_actors(articles)
+    new_actors: tuple[str, ...] = ()
+    if known_actors is not None:
+        new_actors = tuple(a.name for a in leaders if a.name not in known_actors)
+    matched = tuple(dict.fromkeys(m for a in ordered for m in a.matched))
+    return Briefing(
+        topic=topic,
+        since=since,
+        until=now,
+        stories=tuple(stories[:max_stories]),
+        leading_actors=leaders,
+        matched=matched[:8],
+        new_actors=new_actors,
+        article_count=len(articles),
+        omitted_stories=max(0, len(stories) - max_stories),
+        empty_message="" if stories else empty_message(topic, since, now),
+    )
+
+
+def empty_message(topic: str, since: datetime, now: datetime) -> str:
+    days = round((now - since).total_seconds() / 86400)
+    if days >= 1 and abs((now - since).total_seconds() - days * 86400) < 3600:
+        window = "in the last day" if days == 1 else f"in the last {days} days"
+    else:
+        window = f"since {since:%a %d %b %H:%M} UTC"
+    return f"Nothing on {topic} was shared {window}."

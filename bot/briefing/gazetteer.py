@@ -1,0 +1,304 @@
+"""Small hand-made tables of countries and organisations, and topic expansion.
+
+The tables are Briefbot's own data, kept short on purpose: they cover the countries and
+bodies that dominate international news. Actor resolution uses them to type country names
+as places, to give nationality words ("Ukrainian") their country, and to join acronyms with
+their long forms; the topic matcher uses :func:`expand_topic`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True, slots=True)
+class Country:
+    name: str
+    demonyms: tuple[str, ...]  # adjective and people: "Ukrainian", "Ukrainians"
+    capital: str
+    aliases: tuple[str, ...] = ()  # other names of the country or its capital
+
+
+# name | demonyms (adjective first) | capital | aliases
+_COUNTRY_ROWS = """
+Afghanistan|Afghan,Afghans|Kabul|
+Albania|Albanian,Albanians|Tirana|
+Algeria|Algerian,Algerians|Algiers|
+Argentina|Argentine,Argentinian,Argentines,Argentinians|Buenos Aires|
+Armenia|Armenian,Armenians|Yerevan|
+Australia|Australian,Australians|Canberra|
+Austria|Austrian,Austrians|Vienna|
+Azerbaijan|Azerbaijani,Azeri,Azerbaijanis,Azeris|Baku|
+Bangladesh|Bangladeshi,Bangladeshis|Dhaka|
+Belarus|Belarusian,Belarusians|Minsk|Byelorussia
+Belgium|Belgian,Belgians|Brussels|
+Bolivia|Bolivian,Bolivians|La Paz|
+Bosnia and Herzegovina|Bosnian,Bosnians|Sarajevo|Bosnia
+Brazil|Brazilian,Brazilians|Brasilia|Brasília
+Bulgaria|Bulgarian,Bulgarians|Sofia|
+Cambodia|Cambodian,Cambodians|Phnom Penh|
+Canada|Canadian,Canadians|Ottawa|
+Chile|Chilean,Chileans|Santiago|
+China|Chinese|Beijing|PRC,People's Republic of China,Peking
+Colombia|Colombian,Colombians|Bogota|Bogotá
+Croatia|Croatian,Croat,Croatians,Croats|Zagreb|
+Cuba|Cuban,Cubans|Havana|
+Cyprus|Cypriot,Cypriots|Nicosia|
+Czech Republic|Czech,Czechs|Prague|Czechia
+Denmark|Danish,Dane,Danes|Copenhagen|
+Ecuador|Ecuadorian,Ecuadorians|Quito|
+Egypt|Egyptian,Egyptians|Cairo|
+Estonia|Estonian,Estonians|Tallinn|
+Ethiopia|Ethiopian,Ethiopians|Addis Ababa|
+Finland|Finnish,Finn,Finns|Helsinki|
+France|French,Frenchman,Frenchmen,Frenchwoman|Paris|
+Georgia|Georgian,Georgians|Tbilisi|
+Germany|German,Germans|Berlin|
+Ghana|Ghanaian,Ghanaians|Accra|
+Greece|Greek,Greeks|Athens|
+Hungary|Hungarian,Hungarians|Budapest|
+Iceland|Icelandic,Icelander,Icelanders|Reykjavik|
+India|Indian,Indians|New Delhi|
+Indonesia|Indonesian,Indonesians|Jakarta|
+Iran|Iranian,Iranians|Tehran|Persia
+Iraq|Iraqi,Iraqis|Baghdad|
+Ireland|Irish,Irishman|Dublin|Eire,Republic of Ireland
+Israel|Israeli,Israelis|Jerusalem|Tel Aviv
+Italy|Italian,Italians|Rome|
+Japan|Japanese|Tokyo|
+Jordan|Jordanian,Jordanians|Amman|
+Kazakhstan|Kazakh,Kazakhs,Kazakhstani|Astana|
+Kenya|Kenyan,Kenyans|Nairobi|
+Kosovo|Kosovar,Kosovars|Pristina|
+Kuwait|Kuwaiti,Kuwaitis|Kuwait City|
+Latvia|Latvian,Latvians|Riga|
+Lebanon|Lebanese|Beirut|
+Libya|Libyan,Libyans|Tripoli|
+Lithuania|Lithuanian,Lithuanians|Vilnius|
+Luxembourg|Luxembourgish,Luxembourger,Luxembourgers|Luxembourg|
+Malaysia|Malaysian,Malaysians|Kuala Lumpur|
+Malta|Maltese|Valletta|
+Mexico|Mexican,Mexicans|Mexico City|
+Moldova|Moldovan,Moldovans|Chisinau|
+Morocco|Moroccan,Moroccans|Rabat|
+Myanmar|Burmese|Naypyidaw|Burma
+Netherlands|Dutch,Dutchman,Dutchmen|Amsterdam|Holland,The Hague
+New Zealand|New Zealander,New Zealanders|Wellington|
+Nigeria|Nigerian,Nigerians|Abuja|
+North Korea|North Korean,North Koreans|Pyongyang|DPRK
+North Macedonia|Macedonian,Macedonians|Skopje|Macedonia
+Norway|Norwegian,Norwegians|Oslo|
+Pakistan|Pakistani,Pakistanis|Islamabad|
+Palestine|Palestinian,Palestinians,Gazan,Gazans|Ramallah|Palestinian territories,State of Palestine,West Bank,Gaza,Gaza Strip
+Peru|Peruvian,Peruvians|Lima|
+Philippines|Filipino,Philippine,Filipinos|Manila|
+Poland|Polish,Pole,Poles|Warsaw|
+Portugal|Portuguese|Lisbon|
+Qatar|Qatari,Qataris|Doha|
+Romania|Romanian,Romanians|Bucharest|
+Russia|Russian,Russians|Moscow|Russian Federation
+Saudi Arabia|Saudi,Saudis,Saudi Arabian|Riyadh|KSA
+Serbia|Serbian,Serb,Serbians,Serbs|Belgrade|
+Singapore|Singaporean,Singaporeans|Singapore|
+Slovakia|Slovak,Slovakian,Slovaks|Bratislava|
+Slovenia|Slovenian,Slovene,Slovenians,Slovenes|Ljubljana|
+South Africa|South African,South Africans|Pretoria|
+South Korea|South Korean,South Koreans,Korean,Koreans|Seoul|Korea,Republic of Korea
+Spain|Spanish,Spaniard,Spaniards|Madrid|
+Sri Lanka|Sri Lankan,Sri Lankans|Colombo|
+Sudan|Sudanese|Khartoum|
+Sweden|Swedish,Swede,Swedes|Stockholm|
+Switzerland|Swiss|Bern|Berne
+Syria|Syrian,Syrians|Damascus|
+Taiwan|Taiwanese|Taipei|Republic of China
+Thailand|Thai,Thais|Bangkok|
+Tunisia|Tunisian,Tunisians|Tunis|
+Turkey|Turkish,Turk,Turks|Ankara|Turkiye,Türkiye
+Ukraine|Ukrainian,Ukrainians|Kyiv|Kiev,the Ukraine
+United Arab Emirates|Emirati,Emiratis|Abu Dhabi|UAE,Emirates,Dubai
+United Kingdom|British,Briton,Britons,Brits,English,Scottish,Welsh,Scot,Scots|London|UK,U.K.,Britain,Great Britain,England,Scotland,Wales,Northern Ireland
+United States|American,Americans|Washington|US,U.S.,USA,U.S.A.,America,United States of America,Washington D.C.
+Uruguay|Uruguayan,Uruguayans|Montevideo|
+Uzbekistan|Uzbek,Uzbeks|Tashkent|
+Venezuela|Venezuelan,Venezuelans|Caracas|
+Vietnam|Vietnamese|Hanoi|Viet Nam
+Yemen|Yemeni,Yemenis|Sanaa|
+Zimbabwe|Zimbabwean,Zimbabweans|Harare|
+"""
+
+
+def _parse_countries(rows: str) -> tuple[Country, ...]:
+    out = []
+    for line in rows.strip().splitlines():
+        name, demonyms, capital, aliases = line.split("|")
+        out.append(
+            Country(
+                name=name,
+                demonyms=tuple(d for d in demonyms.split(",") if d),
+                capital=capital,
+                aliases=tuple(a for a in aliases.split(",") if a),
+            )
+        )
+    return tuple(out)
+
+
+COUNTRIES: tuple[Country, ...] = _parse_countries(_COUNTRY_ROWS)
+
+# acronym -> long form; both are the same organisation.
+ORG_ACRONYMS: dict[str, str] = {
+    "EU": "European Union",
+    "UN": "United Nations",
+    "NATO": "North Atlantic Treaty Organization",
+    "IMF": "International Monetary Fund",
+    "WHO": "World Health Organization",
+    "WTO": "World Trade Organization",
+    "ECB": "European Central Bank",
+    "OPEC": "Organization of the Petroleum Exporting Countries",
+    "OECD": "Organisation for Economic Co-operation and Development",
+    "ICC": "International Criminal Court",
+    "ICJ": "International Court of Justice",
+    "IAEA": "International Atomic Energy Agency",
+    "UNICEF": "United Nations Children's Fund",
+    "UNHCR": "United Nations High Commissioner for Refugees",
+    "UNESCO": "United Nations Educational, Scientific and Cultural Organization",
+    "FAO": "Food and Agriculture Organization",
+    "ASEAN": "Association of Southeast Asian Nations",
+    "AU": "African Union",
+    "G7": "Group of Seven",
+    "G20": "Group of Twenty",
+    "FIFA": "Fédération Internationale de Football Association",
+    "UEFA": "Union of European Football Associations",
+    "IOC": "International Olympic Committee",
+    "FBI": "Federal Bureau of Investigation",
+    "CIA": "Central Intelligence Agency",
+    "NSA": "National Security Agency",
+    "FDA": "Food and Drug Administration",
+    "SEC": "Securities and Exchange Commission",
+    "IDF": "Israel Defense Forces",
+    "BBC": "British Broadcasting Corporation",
+    "NHS": "National Health Service",
+    "PLO": "Palestine Liberation Organization",
+    "OSCE": "Organization for Security and Co-operation in Europe",
+    "ANC": "African National Congress",
+    "Fed": "Federal Reserve",
+}
+
+# Organisations that news text names without any tell-tale word: agencies and outlets.
+KNOWN_ORGANIZATIONS = frozenset(
+    """Reuters|Associated Press|AP|AFP|Agence France-Presse|Bloomberg|Xinhua|Interfax|Itar-Tass|
+    TASS|RIA Novosti|Yonhap|Kyodo|Anadolu|Al Jazeera|BBC|CNN|Fox News|NPR|ABC|CBS|NBC|
+    New York Times|Washington Post|Wall Street Journal|Financial Times|The Guardian|
+    The Economist|Politico|Axios|Dow Jones|Nasdaq|Moody's|Standard & Poor's|Fitch|Hamas|
+    Hezbollah|Taliban|Kremlin|Pentagon|Congress|Senate|Parliament|Bundestag|Knesset|Duma""".replace(
+        "\n", ""
+    ).split("|")
+)
+ORG_SUFFIXES = frozenset(
+    ["inc", "corp", "corporation", "co", "ltd", "plc", "llc", "spa", "ag", "sa", "nv", "bv", "gmbh", "ab", "asa", "oyj", "group", "holdings", "bank", "association", "federation", "union", "party", "council", "committee", "ministry", "newsroom", "newsdesk", "bureau", "university", "college", "club", "fc", "board", "agency", "commission", "institute", "fund", "airlines", "airways", "exchange", "securities", "industries", "motors", "organisation", "organization", "authority", "court", "company", "foundation", "trust", "league", "army", "navy", "police"]
+)
+PLACE_SUFFIXES = frozenset(
+    ["airport", "stadium", "park", "road", "street", "avenue", "river", "mountains", "mountain", "island", "islands", "sea", "ocean", "lake", "bay", "valley", "prison", "square", "bridge", "hospital", "province", "region", "county", "district", "state", "city"]
+)
+
+
+def is_known_organization(name: str) -> bool:
+    return name.strip().casefold() in _known_orgs()
+
+
+@cache
+def _known_orgs() -> frozenset[str]:
+    return frozenset(n.strip().casefold() for n in KNOWN_ORGANIZATIONS)
+
+
+@cache
+def _country_index() -> dict[str, Country]:
+    """Lower-cased name, alias, demonym or capital -> its country."""
+    index: dict[str, Country] = {}
+    for c in COUNTRIES:
+        for form in (c.name, *c.aliases, *c.demonyms, c.capital):
+            index.setdefault(form.casefold(), c)
+    return index
+
+
+def country_of(word: str) -> Country | None:
+    """The country a name, alias, demonym or capital belongs to (case-insensitive)."""
+    key = word.strip().casefold()
+    c = _country_index().get(key)
+    if c is None and key.startswith("the "):
+        c = _country_index().get(key[4:])
+    return c
+
+
+def is_country_name(word: str) -> bool:
+    """True for a country's own name or one of its aliases (not a demonym or capital)."""
+    c = country_of(word)
+    if c is None:
+        return False
+    key = word.strip().casefold().removeprefix("the ")
+    return key in {f.casefold().removeprefix("the ") for f in (c.name, *c.aliases)} and (
+        key not in {d.casefold() for d in c.demonyms}
+    )
+
+
+def country_of_demonym(word: str) -> str | None:
+    """"Ukrainian" -> "Ukraine"; None when the word is no nationality word we know."""
+    c = country_of(word)
+    if c is None:
+        return None
+    key = word.strip().casefold()
+    return c.name if key in {d.casefold() for d in c.demonyms} else None
+
+
+@cache
+def _acronym_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for short, long in ORG_ACRONYMS.items():
+        index[short.casefold()] = long
+        index[long.casefold()] = long
+    return index
+
+
+def org_long_form(name: str) -> str | None:
+    """"EU" or "European Union" -> "European Union"; None when unknown."""
+    return _acronym_index().get(name.strip().casefold().removeprefix("the "))
+
+
+def org_acronym(long_form: str) -> str | None:
+    for short, long in ORG_ACRONYMS.items():
+        if long == long_form:
+            return short
+    return None
+
+
+def expand_topic(term: str) -> set[str]:
+    """Related search terms, lower-cased: a country gives its demonyms, capital and aliases.
+
+    "ukraine" or "ukrainian" -> {"ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"};
+    "eu" -> {"eu", "european union"}; an unknown term -> {term}.
+    """
+    key = term.strip().casefold()
+    if not key:
+        return set()
+    out = {key}
+    country = country_of(key)
+    if country is not None and _expands(country, key):
+        forms = (country.name, *country.aliases, *country.demonyms, country.capital)
+        out |= {f.casefold() for f in forms if f.casefold() not in _NOT_EXPANDED}
+    long = org_long_form(key)
+    if long is not None:
+        out.add(long.casefold())
+        short = org_acronym(long)
+        if short:
+            out.add(short.casefold())
+    return out
+
+
+# Names that belong to a country's row but are too wide or too narrow to search with:
+# "Washington" is also a state and a person, "England" is one nation of the UK.
+_NOT_EXPANDED = frozenset({"washington", "jordan", "georgia", "the ukraine", "dubai"})
+
+
+def _expands(country: Country, key: str) -> bool:
+    """A capital alone ("london") names a city, not its whole country: keep it narrow."""
+    return key != country.capital.casefold() or key == country.name.casefold()

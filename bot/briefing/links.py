@@ -1,0 +1,119 @@
+"""Links: canonical article URLs and the links inside a Slack message (pure)."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that identify a campaign or a click, never the article.
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
+        "mc_cid", "mc_eid", "ocid", "cmpid", "cmp", "ito", "ns_mchannel", "ns_source",
+        "ns_campaign", "ns_linkname", "ns_fee", "ref", "ref_src", "ref_url", "referrer",
+        "smid", "smtyp", "share", "shared", "s_cid", "sr_share", "taid", "at_medium",
+        "at_campaign", "at_custom1", "at_custom2", "guccounter", "guce_referrer",
+        "guce_referrer_sig", "_ga", "_gl", "mkt_tok", "spm", "si", "trk", "trkcampaign",
+        "vero_id", "wt_mc", "wt.mc_id", "xtor", "__twitter_impression",
+    }
+)
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_", "oly_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+# <https://x|label>, <https://x>; not <@U1>, <#C1|name>, <!here>
+_SLACK_LINK = re.compile(r"<(https?://[^>|\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
+_BARE_LINK = re.compile(r"(?<![<|\w])(https?://[^\s<>|]+)", re.IGNORECASE)
+
+
+def _is_tracking(name: str) -> bool:
+    low = name.lower()
+    return low in TRACKING_PARAMS or low.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """The form two shares of one article have in common.
+
+    Lower-cases scheme and host, drops the fragment, default ports, tracking parameters
+    and an empty query, sorts what query remains, and keeps the path exactly.
+    Raises ``ValueError`` for something that is not an absolute http(s) URL.
+    """
+    url = url.strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        raise ValueError(f"only http and https links are read, not {scheme or 'this'!r}")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        raise ValueError("the link has no host")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ValueError("the link has an invalid port") from None
+    netloc = host.encode("idna").decode("ascii") if not host.isascii() else host.lower()
+    if ":" in netloc:  # IPv6 literal
+        netloc = f"[{netloc}]"
+    if port and port != DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    if parts.username:
+        netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    query.sort()
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+def links_in_text(text: str) -> list[str]:
+    """The http(s) links of a Slack message's text, in order, unescaped, without repeats."""
+    if not text:
+        return []
+    found = [m.group(1) for m in _SLACK_LINK.finditer(text)]
+    if not found:
+        found = [m.group(1).rstrip(".,;:!?)") for m in _BARE_LINK.finditer(text)]
+    return _unique(html.unescape(u) for u in found)
+
+
+def links_in_blocks(blocks: Iterable[Mapping[str, Any]] | None) -> list[str]:
+    """``url`` of every ``link`` element in rich_text blocks, however deeply nested."""
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            if node.get("type") == "link" and isinstance(node.get("url"), str):
+                out.append(node["url"])
+            for value in node.values():
+                if isinstance(value, list | dict):
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(list(blocks or []))
+    return _unique(u for u in out if u.lower().startswith(("http://", "https://")))
+
+
+def links_in_message(message: Mapping[str, Any]) -> list[str]:
+    """Links of a message event: its text and its rich_text blocks together."""
+    text = message.get("text")
+    blocks = message.get("blocks")
+    return _unique(
+        [
+            *links_in_text(text if isinstance(text, str) else ""),
+            *links_in_blocks(blocks if isinstance(blocks, list) else None),
+        ]
+    )
+
+
+def _unique(urls: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for u in urls:
+        try:
+            key = canonical_url(u)
+        except ValueError:
+            continue
+        if key not in seen:
+            seen.add(key)
+            out.append(u)
+    return out

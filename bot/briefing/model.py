@@ -1,0 +1,167 @@
+"""Domain values of Briefbot's pure core.
+
+Nothing here imports Slack, SQLAlchemy, httpx or spaCy: the NLP adapter turns a spaCy
+``Doc`` into an :class:`AnnotatedText`, and the algorithms in this package work on that.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class ActorType(StrEnum):
+    PERSON = "person"
+    ORGANIZATION = "organization"
+    PLACE = "place"
+    GROUP = "group"
+
+
+# --- what the NLP adapter hands to the pure core -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    lemma: str  # lower-cased lemma
+    pos: str  # universal POS tag ("NOUN", "PROPN", ...)
+    is_stop: bool
+    start: int  # character offset in AnnotatedText.text
+    end: int
+    ent_label: str = ""  # spaCy entity label of the entity covering it, "" if none
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    tokens: tuple[Token, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One named-entity mention as the tagger saw it (label is spaCy's: PERSON, ORG, ...)."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+    sentence: int  # index into AnnotatedText.sentences
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotatedText:
+    text: str
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    title: str = ""
+
+
+# --- what analysis produces ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPoint:
+    text: str
+    start: int  # character offsets into the article's main text
+    end: int
+    score: float
+    rank: int = 0  # 0 is best
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    name: str  # canonical, full form ("Donald Trump")
+    type: ActorType
+    aliases: tuple[str, ...] = ()  # other surface forms seen ("Trump", "Donald Trump's")
+    mentions: int = 1
+    salience: float = 0.0  # 0..1, from title, lead and mention count
+    role: str | None = None  # "French President" when the text gives one
+    country: str | None = None  # for groups: "Ukrainian" -> "Ukraine"
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    key_points: tuple[KeyPoint, ...]
+    actors: tuple[Actor, ...]
+
+
+# --- what a briefing is built from ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShareInfo:
+    user_id: str
+    channel_id: str
+    shared_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """A stored, analysed article as the briefing composer sees it."""
+
+    id: int
+    url: str
+    title: str
+    outlet: str
+    published_at: datetime | None
+    first_shared_at: datetime
+    key_points: tuple[KeyPoint, ...]
+    actors: tuple[Actor, ...]
+    shares: tuple[ShareInfo, ...] = ()
+    text: str = ""
+    relevance: float = 0.0  # topic match strength, 0..1
+    matched: tuple[str, ...] = ()  # terms or actors that made it match
+
+
+@dataclass(frozen=True, slots=True)
+class CitedPoint:
+    text: str
+    url: str
+    outlet: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActorCount:
+    name: str
+    type: ActorType
+    articles: int
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    headline: str
+    url: str
+    articles: tuple[ArticleView, ...]
+    points: tuple[CitedPoint, ...]
+    actors: tuple[ActorCount, ...]
+    score: float
+    status: str = ""  # "", "new" or "update"
+    shared_by: tuple[str, ...] = ()
+    last_shared_at: datetime | None = None
+
+    @property
+    def sources(self) -> int:
+        return len({a.outlet or a.url for a in self.articles})
+
+
+@dataclass(frozen=True, slots=True)
+class Briefing:
+    topic: str
+    since: datetime
+    until: datetime
+    stories: tuple[Story, ...]
+    leading_actors: tuple[ActorCount, ...] = ()
+    matched: tuple[str, ...] = ()
+    new_actors: tuple[str, ...] = ()
+    article_count: int = 0
+    omitted_stories: int = 0
+    empty_message: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.stories

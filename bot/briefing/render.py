@@ -1,0 +1,135 @@
+"""A Briefing as plain text, Markdown or JSON (Block Kit lives in handlers/blocks.py)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from bot.briefing.model import ActorCount, Briefing, Story
+
+
+def heading(b: Briefing) -> str:
+    if b.is_empty:
+        return b.topic.capitalize() if b.topic.islower() else b.topic
+    stories = len(b.stories) + b.omitted_stories
+    days = max(1, round((b.until - b.since).total_seconds() / 86400))
+    return (
+        f"{title_case(b.topic)} · {stories} {'story' if stories == 1 else 'stories'} from "
+        f"{b.article_count} {'article' if b.article_count == 1 else 'articles'} shared in the last "
+        f"{'day' if days == 1 else f'{days} days'}"
+    )
+
+
+def title_case(topic: str) -> str:
+    return topic[:1].upper() + topic[1:] if topic.islower() else topic
+
+
+def actor_label(a: ActorCount, *, with_count: bool = False) -> str:
+    label = a.name + (f" ({a.role})" if a.role else "")
+    return f"{label} ({a.articles})" if with_count and not a.role else label
+
+
+def matched_label(term: str) -> str:
+    """Search terms are lower-case and shown quoted; actor names are shown as they are."""
+    return f'"{term[:1].upper()}{term[1:]}"' if term.islower() else term
+
+
+def status_tag(s: Story) -> str:
+    return {"new": "NEW", "update": "UPDATE"}.get(s.status, "")
+
+
+def sources_label(s: Story) -> str:
+    return f"{s.sources} source{'s' if s.sources != 1 else ''}"
+
+
+def render_text(b: Briefing, *, width: int = 100) -> str:
+    if b.is_empty:
+        return b.empty_message
+    out = [heading(b), ""]
+    for i, s in enumerate(b.stories, 1):
+        tag = f"  [{status_tag(s)}]" if status_tag(s) else ""
+        out.append(f"{i}. {s.headline}{tag}  ({sources_label(s)})")
+        for p in s.points:
+            out.extend(_wrap(f"• {p.text} <{p.url}>", width, "   ", "     "))
+        if s.actors:
+            who = " · ".join(actor_label(a) for a in s.actors)
+            out.extend(_wrap(f"Who: {who}", width, "   ", "        "))
+        out.append("")
+    if b.omitted_stories:
+        out.extend([f"…and {b.omitted_stories} more {'story' if b.omitted_stories == 1 else 'stories'}.", ""])
+    out.extend(_footer(b, width))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """Wrapped lines that never break a link or a hyphenated name."""
+    return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def _footer(b: Briefing, width: int) -> list[str]:
+    lines = []
+    if b.leading_actors:
+        who = " · ".join(f"{a.name} ({a.articles})" for a in b.leading_actors)
+        lines += _wrap(f"Who is involved: {who}", width, "", "  ")
+    if b.new_actors:
+        lines.append("New to this topic: " + ", ".join(b.new_actors))
+    if b.matched:
+        lines.append("Matched: " + ", ".join(matched_label(m) for m in b.matched))
+    return lines
+
+
+def render_markdown(b: Briefing) -> str:
+    if b.is_empty:
+        return f"_{b.empty_message}_\n"
+    out = [f"## {heading(b)}", ""]
+    for i, s in enumerate(b.stories, 1):
+        tag = f" **{status_tag(s)}**" if status_tag(s) else ""
+        out.append(f"### {i}. [{_md(s.headline)}]({s.url}){tag} · {sources_label(s)}")
+        out.extend(f"- {_md(p.text)} ([{_md(p.outlet)}]({p.url}))" for p in s.points)
+        if s.actors:
+            out.append(f"\n*Who:* {' · '.join(_md(actor_label(a)) for a in s.actors)}")
+        out.append("")
+    if b.omitted_stories:
+        out.extend([f"_…and {b.omitted_stories} more stories._", ""])
+    if b.leading_actors:
+        out.append("**Who is involved:** " + " · ".join(f"{_md(a.name)} ({a.articles})" for a in b.leading_actors))
+    if b.new_actors:
+        out.append("\n**New to this topic:** " + ", ".join(_md(n) for n in b.new_actors))
+    if b.matched:
+        out.append("\n_Matched: " + ", ".join(_md(matched_label(m)) for m in b.matched) + "_")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md(text: str) -> str:
+    return "".join("\\" + c if c in "\\`*_[]<>#|" else c for c in text)
+
+
+def briefing_json(b: Briefing) -> dict[str, Any]:
+    def actor(a: ActorCount) -> dict[str, Any]:
+        return {"name": a.name, "type": str(a.type), "articles": a.articles, "role": a.role}
+
+    return {
+        "topic": b.topic,
+        "since": b.since.isoformat(),
+        "until": b.until.isoformat(),
+        "article_count": b.article_count,
+        "empty_message": b.empty_message or None,
+        "stories": [
+            {
+                "headline": s.headline,
+                "url": s.url,
+                "status": s.status or None,
+                "sources": s.sources,
+                "articles": [{"id": a.id, "url": a.url, "title": a.title, "outlet": a.outlet} for a in s.articles],
+                "key_points": [{"text": p.text, "url": p.url, "outlet": p.outlet} for p in s.points],
+                "actors": [actor(a) for a in s.actors],
+                "shared_by": list(s.shared_by),
+            }
+            for s in b.stories
+        ],
+        "omitted_stories": b.omitted_stories,
+        "leading_actors": [actor(a) for a in b.leading_actors],
+        "new_actors": list(b.new_actors),
+        "matched": list(b.matched),
+    }

@@ -1,0 +1,120 @@
+"""Stories: articles about the same event, from one or several outlets, shared close together."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import timedelta
+
+from bot.briefing.model import ActorType, ArticleView, CitedPoint
+
+STORY_WINDOW = timedelta(days=4)
+SAME_STORY = 0.30  # combined similarity above which two articles are one story
+SAME_POINT = 0.5  # word overlap above which two key points say the same thing
+
+_WORD = re.compile(r"[^\W\d_]{3,}|\d+(?:[.,]\d+)?%?", re.UNICODE)
+_STOP = frozenset(
+    ["the", "and", "for", "that", "with", "this", "from", "have", "has", "had", "was", "were", "are", "will", "would", "could", "should", "their", "they", "them", "there", "than", "then", "its", "his", "her", "she", "him", "who", "whom", "which", "what", "when", "where", "why", "how", "not", "but", "also", "been", "being", "into", "over", "after", "before", "about", "more", "most", "some", "such", "only", "other", "said", "says", "say", "new", "one", "two", "three", "year", "years", "week", "weeks", "day", "days", "time", "just", "our", "your", "you", "all", "any", "can", "may", "might", "must", "per", "via", "upon", "while", "during", "between", "against", "under", "within"]
+)
+
+
+def words(text: str) -> list[str]:
+    return [w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP]
+
+
+def _vector(article: ArticleView) -> Counter[str]:
+    vec: Counter[str] = Counter()
+    for w in words(article.title):
+        vec[w] += 2
+    for kp in article.key_points[:5]:
+        vec.update(words(kp.text))
+    return vec
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    if not a or not b:
+        return 0.0
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+def _named(article: ArticleView) -> set[str]:
+    return {a.name for a in article.actors if a.type is not ActorType.GROUP}
+
+
+def similarity(a: ArticleView, b: ArticleView) -> float:
+    """0..1: how likely two articles report the same event (words, then shared actors)."""
+    return _similarity(a, b, _vector(a), _vector(b))
+
+
+def _similarity(a: ArticleView, b: ArticleView, va: Counter[str], vb: Counter[str]) -> float:
+    na, nb = _named(a), _named(b)
+    actors = len(na & nb) / len(na | nb) if na and nb else 0.0
+    return 0.7 * _cosine(va, vb) + 0.3 * actors
+
+
+def group_stories(articles: Sequence[ArticleView]) -> list[list[ArticleView]]:
+    """Single-link groups of articles shared within STORY_WINDOW that read as one event.
+
+    Groups keep the input order of their first member; members keep input order too.
+    """
+    parent = list(range(len(articles)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    vectors = [_vector(a) for a in articles]
+    for i, a in enumerate(articles):
+        for j in range(i):
+            b = articles[j]
+            if abs(a.first_shared_at - b.first_shared_at) > STORY_WINDOW:
+                continue
+            if a.url == b.url or _similarity(a, b, vectors[i], vectors[j]) >= SAME_STORY:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[ArticleView]] = {}
+    for i, a in enumerate(articles):
+        groups.setdefault(find(i), []).append(a)
+    return sorted(groups.values(), key=lambda g: articles.index(g[0]))
+
+
+def story_key(articles: Sequence[ArticleView]) -> str:
+    """Stable across briefings: the id of the story's earliest-shared article."""
+    return str(min(articles, key=lambda a: (a.first_shared_at, a.id)).id)
+
+
+def best_points(articles: Sequence[ArticleView], limit: int = 3) -> list[CitedPoint]:
+    """Key points across a story's articles, best first, never the same fact twice.
+
+    Takes the articles' points in rounds (each article's best, then their second best...)
+    so that a story told by several outlets shows more than one of them.
+    """
+    chosen: list[CitedPoint] = []
+    chosen_words: list[set[str]] = []
+    depth = max((len(a.key_points) for a in articles), default=0)
+    for rank in range(depth):
+        for article in articles:
+            if rank >= len(article.key_points) or len(chosen) >= limit:
+                continue
+            text = article.key_points[rank].text
+            ws = set(words(text))
+            if any(_overlap(ws, other) > SAME_POINT for other in chosen_words):
+                continue
+            chosen.append(CitedPoint(text=text, url=article.url, outlet=article.outlet or _host(article.url)))
+            chosen_words.append(ws)
+    return chosen
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _host(url: str) -> str:
+    host = url.split("//", 1)[-1].split("/", 1)[0]
+    return host.removeprefix("www.")

@@ -1,0 +1,97 @@
+"""Topic matching: which articles are about a topic, how strongly, and why (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.briefing.model import ArticleView
+
+
+@dataclass(frozen=True, slots=True)
+class TopicQuery:
+    topic: str
+    terms: tuple[str, ...]  # lower-case words or phrases to look for
+    actors: tuple[str, ...] = ()  # actor names that count as the topic
+
+
+def _expand(term: str) -> set[str]:
+    try:
+        from bot.briefing.gazetteer import expand_topic
+    except ImportError:  # pragma: no cover - the gazetteer ships with the package
+        return {term}
+    return {t.lower() for t in expand_topic(term)} | {term}
+
+
+def topic_query(topic: str, extra_terms: Iterable[str] = ()) -> TopicQuery:
+    """The topic's own words plus what they imply ("ukraine" -> "ukrainian", "kyiv")."""
+    base = " ".join(topic.lower().split())
+    terms: set[str] = set()
+    for term in [base, *(t.lower().strip() for t in extra_terms)]:
+        if term:
+            terms |= _expand(term)
+    words = base.split()
+    if len(words) > 1:  # "energy prices": each word also counts, the phrase more
+        for w in words:
+            if len(w) > 2:
+                terms |= _expand(w)
+    return TopicQuery(topic=topic.strip(), terms=tuple(sorted(terms, key=lambda t: (-len(t), t))))
+
+
+def _pattern(term: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(term).replace(r"\ ", r"\s+") + r"(?:'s|s)?(?!\w)", re.I)
+
+
+def score_article(query: TopicQuery, article: ArticleView) -> tuple[float, tuple[str, ...]]:
+    """Relevance 0..1 and the terms or actors that made the article match."""
+    matched: list[str] = []
+    score = 0.0
+    for term in query.terms:
+        pat = _pattern(term)
+        in_title = len(pat.findall(article.title))
+        in_points = sum(len(pat.findall(k.text)) for k in article.key_points)
+        in_body = len(pat.findall(article.text)) if article.text else 0
+        if in_title or in_points or in_body:
+            matched.append(term)
+            score += 3.0 * min(in_title, 1) + 1.0 * min(in_points, 3) + 0.3 * min(in_body, 10)
+    names = {n.lower() for n in query.actors}
+    for actor in article.actors:
+        forms = {actor.name.lower(), *(a.lower() for a in actor.aliases)}
+        if forms & names or (actor.country and actor.country.lower() in query.terms):
+            if actor.name.lower() not in matched:
+                matched.append(actor.name)
+            score += 1.0 + 2.0 * actor.salience
+    relevance = 1.0 - 1.0 / (1.0 + score / 4.0) if score else 0.0
+    return relevance, tuple(dict.fromkeys(matched))
+
+
+def related_actors(
+    articles: Sequence[ArticleView],
+    totals: Mapping[str, int],
+    *,
+    min_articles: int = 2,
+    specificity: float = 0.6,
+    limit: int = 8,
+) -> list[str]:
+    """People and organisations central to, and specific to, articles that match a topic.
+
+    Used to widen a topic: an article that names Volodymyr Zelensky is about Ukraine even
+    when it never says "Ukraine". An actor counts when it is salient in several matches and
+    most articles naming it at all are matches (``totals``: articles per actor name), so
+    that someone in every story (a head of state) does not drag every story in.
+    """
+
+    weight: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for article in articles:
+        for actor in article.actors:
+            if actor.type.value in ("person", "organization") and actor.salience >= 0.3:
+                weight[actor.name] += actor.salience
+                seen[actor.name] += 1
+    return [
+        n
+        for n, _ in weight.most_common()
+        if seen[n] >= min_articles and seen[n] >= specificity * totals.get(n, seen[n])
+    ][:limit]

@@ -1,0 +1,158 @@
+"""``briefbot ...``: operator, scripting and server commands."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+import time
+from contextlib import closing as _closing
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.errors import BriefbotError
+
+cli = typer.Typer(
+    help="Briefbot: sourced team briefings from the article links your Slack team shares.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_cli = typer.Typer(help="Database schema commands.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+
+FORMATS = ("text", "markdown", "json")
+
+
+def _settings(**overrides: object):  # type: ignore[no-untyped-def]
+    from bot.config import Settings
+
+    return Settings.from_env(**overrides)
+
+
+def _container(upgrade: bool = True):  # type: ignore[no-untyped-def]
+    from bot.app import build, configure_logging
+
+    settings = _settings()
+    configure_logging("WARNING" if settings.log_level.upper() == "INFO" else settings.log_level)
+    return build(settings, upgrade=upgrade)
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database schema to the latest revision."""
+    from storage.db import Database
+
+    settings = _settings()
+    db = Database(settings.database_url)
+    db.upgrade()
+    typer.echo(f"database is up to date ({db.engine.url.render_as_string(hide_password=True)})")
+
+
+@cli.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="URLs, HTML/text files or folders of them")],
+    retry_failed: Annotated[bool, typer.Option(help="queue failed articles again first")] = False,
+) -> None:
+    """Fetch, read and analyse articles into the store."""
+    from bot.ingest_cli import run_ingest
+
+    with _closing(_container()) as app:
+        if retry_failed:
+            from bot.app import utcnow
+
+            typer.echo(f"{app.store.retry_failed(now=utcnow())} failed articles queued again")
+        code = run_ingest(app, sources, user=getpass.getuser())
+    raise typer.Exit(code)
+
+
+@cli.command()
+def brief(
+    topic: Annotated[list[str], typer.Argument(help="what the briefing is about, e.g. ukraine")],
+    since: Annotated[str, typer.Option(help="window counted from when articles were shared: 3d, 12h, 2w")] = "",
+    fmt: Annotated[str, typer.Option("--format", help="text, markdown or json")] = "text",
+    team: Annotated[str | None, typer.Option(help="only what this Slack workspace shared")] = None,
+    channel: Annotated[str | None, typer.Option(help="as seen from this channel")] = None,
+) -> None:
+    """Print the briefing on a topic from the stored articles."""
+    from bot.app import utcnow
+    from bot.briefing.render import briefing_json, render_markdown, render_text
+    from bot.services import brief as brief_service
+    from bot.services import parse_since
+
+    if fmt not in FORMATS:
+        raise BriefbotError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    with _closing(_container()) as app:
+        window = parse_since(since, default_days=app.settings.default_since_days)
+        briefing = brief_service(store=app.store, topic=" ".join(topic), now=utcnow(), since=window,
+                                 team_id=team, channel_id=channel)
+    if fmt == "json":
+        typer.echo(json.dumps(briefing_json(briefing), indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        typer.echo(render_markdown(briefing), nl=False)
+    else:
+        typer.echo(render_text(briefing), nl=False)
+
+
+@cli.command()
+def analyze(
+    source: Annotated[str | None, typer.Argument(help="an HTML or text file, or - for stdin")] = None,
+    jsonl: Annotated[Path | None, typer.Option(help="JSONL file: one {id,text} or {id,html,url} a line")] = None,
+) -> None:
+    """Key points and actors of documents, without storing anything."""
+    from bot.analyze import analyze_jsonl
+    from bot.extraction.nlp import SpacyAnalyzer
+
+    settings = _settings()
+    analyzer = SpacyAnalyzer(settings.spacy_model)
+    if jsonl is not None:
+        try:
+            fh = open(jsonl, encoding="utf-8")
+        except OSError as exc:
+            raise BriefbotError(f"cannot read {jsonl}: {exc.strerror}") from None
+        with fh:
+            for out in analyze_jsonl(fh, analyzer):
+                sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return
+    if source is None:
+        raise BriefbotError("give a file to analyze, - for stdin, or --jsonl FILE")
+    raw = sys.stdin.read() if source == "-" else _read_text(source)
+    key = "html" if raw.lstrip()[:1] == "<" else "text"
+    line = json.dumps({"id": source, key: raw, "url": ""})
+    for out in analyze_jsonl([line], analyzer):
+        if "error" in out:
+            raise BriefbotError(out["error"])
+        typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
+
+
+def _read_text(path: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise BriefbotError(f"cannot read {path}: {exc.strerror}") from None
+
+
+@cli.command()
+def demo(
+    topic: Annotated[str, typer.Option(help="the topic to brief on")] = "ukraine",
+    seeds: Annotated[Path | None, typer.Option(help="seeds folder (default: the bundled seeds/)")] = None,
+    keep: Annotated[Path | None, typer.Option(help="keep the demo database in this folder")] = None,
+) -> None:
+    """Ingest the seed articles from a local web server and print a briefing. No Slack needed."""
+    from bot.demo import run_demo
+
+    run_demo(topic=topic, seeds=seeds, keep=keep)
+
+
+def main() -> None:
+    started = time.monotonic()
+    try:
+        cli()
+    except BriefbotError as exc:
+        typer.echo(f"briefbot: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo(f"briefbot: interrupted after {time.monotonic() - started:.0f} s", err=True)
+        sys.exit(130)

@@ -1,0 +1,45 @@
+"""Briefbot's exceptions, all rooted in :class:`BriefbotError`.
+
+BriefbotError
+ +-- ConfigError          a setting is missing or malformed (names the variable)
+ +-- FetchError           an article could not be fetched (reason is user-facing)
+ |    +-- RefusedURL      the URL is not allowed: scheme, private address, bad form
+ +-- ExtractionError      the page held no readable article
+ +-- UsageError           a command was malformed (message carries an example)
+ +-- NotAllowed           the user lacks the right to do this
+ +-- StorageError         the database refused or is unreachable
+"""
+
+from __future__ import annotations
+
+
+class BriefbotError(Exception):
+    """Root of every error Briefbot raises on purpose; ``str(err)`` is user-facing."""
+
+
+class ConfigError(BriefbotError):
+    pass
+
+
+class FetchError(BriefbotError):
+    pass
+
+
+class RefusedURL(FetchError):
+    pass
+
+
+class ExtractionError(BriefbotError):
+    pass
+
+
+class UsageError(BriefbotError):
+    pass
+
+
+class NotAllowed(BriefbotError):
+    pass
+
+
+class StorageError(BriefbotError):
+    pass

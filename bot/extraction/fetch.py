@@ -1,0 +1,222 @@
+"""A fetcher that is safe to point at any link a Slack user pastes.
+
+Refuses non-http(s) schemes and non-public addresses (after DNS resolution, on every
+redirect, connecting to the address it checked so DNS cannot change its answer), bodies
+over the size cap counted after decompression, responses past a total deadline, and
+anything that is not HTML.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import httpx
+
+from bot.errors import FetchError, RefusedURL
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_REDIRECTS = 5
+USER_AGENT = "Briefbot/0.1 (self-hosted team briefings; +https://github.com/briefbot)"
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], list[str]]
+
+
+class TransientFetchError(FetchError):
+    """Worth retrying later: a timeout, a dropped connection, a 5xx or 429 answer."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchedPage:
+    url: str  # after redirects
+    status: int
+    content_type: str
+    html: str
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise FetchError(f"the site's name {host!r} does not resolve") from exc
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class Allowlist:
+    """Hosts and networks that may be fetched although they are not public."""
+
+    def __init__(self, entries: Sequence[str] = ()):
+        self.hosts: set[str] = set()
+        self.networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = []
+        for entry in entries:
+            try:
+                self.networks.append(ipaddress.ip_network(entry, strict=False))
+            except ValueError:
+                self.hosts.add(entry.lower().rstrip("."))
+
+    def allows(self, host: str, address: Address) -> bool:
+        return host.lower() in self.hosts or any(address in net for net in self.networks)
+
+
+class SafeFetcher:
+    """Implements ``bot.ports.Fetcher``."""
+
+    def __init__(
+        self,
+        *,
+        allowlist: Sequence[str] = (),
+        timeout: float = 20.0,
+        max_bytes: int = 5_000_000,
+        resolver: Resolver = system_resolver,
+        transport: httpx.BaseTransport | None = None,
+    ):
+        self.allowlist = Allowlist(allowlist)
+        self.timeout = timeout
+        self.max_bytes = max_bytes
+        self.resolver = resolver
+        self.client = httpx.Client(
+            follow_redirects=False,
+            timeout=httpx.Timeout(min(timeout, 10.0)),
+            headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"},
+            transport=transport,
+            trust_env=False,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def fetch(self, url: str) -> FetchedPage:
+        deadline = time.monotonic() + self.timeout
+        for _ in range(MAX_REDIRECTS + 1):
+            page_or_next = self._fetch_once(url, deadline)
+            if isinstance(page_or_next, FetchedPage):
+                return page_or_next
+            url = page_or_next
+        raise FetchError(f"the link redirects more than {MAX_REDIRECTS} times")
+
+    def check(self, url: str) -> tuple[str, str, int]:
+        """(host, checked address, port) for a URL that may be fetched; RefusedURL if not."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise RefusedURL(f"only http and https links are read, not {parts.scheme or 'this'!r}")
+        host = (parts.hostname or "").rstrip(".")
+        if not host:
+            raise RefusedURL("the link has no host")
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            raise RefusedURL("the link has an invalid port") from None
+        addresses = [ipaddress.ip_address(a.split("%")[0]) for a in self.resolver(host, port)]
+        if not addresses:
+            raise FetchError(f"the site's name {host!r} does not resolve")
+        for address in addresses:
+            if not address.is_global and not self.allowlist.allows(host, address):
+                raise RefusedURL(
+                    f"refused to fetch {host}: it points at a private or local address ({address})"
+                )
+        return host, str(addresses[0]), port
+
+    def _fetch_once(self, url: str, deadline: float) -> FetchedPage | str:
+        host, address, port = self.check(url)
+        parts = urlsplit(url)
+        ip_host = f"[{address}]" if ":" in address else address
+        direct = urlunsplit((parts.scheme, f"{ip_host}:{port}", parts.path or "/", parts.query, ""))
+        headers = {"Host": parts.netloc.rsplit("@", 1)[-1]}
+        extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+        try:
+            request = self.client.build_request("GET", direct, headers=headers, extensions=extensions)
+            response = self.client.send(request, stream=True)
+        except httpx.TimeoutException as exc:
+            raise TransientFetchError(f"{host} did not answer in time") from exc
+        except httpx.HTTPError as exc:
+            raise TransientFetchError(f"could not connect to {host} ({exc.__class__.__name__})") from exc
+        try:
+            if response.is_redirect:
+                location = response.headers.get("location")
+                if not location:
+                    raise FetchError(f"{host} answered a redirect without a location")
+                return urljoin(url, location)
+            return self._read(url, host, response, deadline)
+        finally:
+            response.close()
+
+    def _read(self, url: str, host: str, response: httpx.Response, deadline: float) -> FetchedPage:
+        status = response.status_code
+        if status == 429 or status >= 500:
+            raise TransientFetchError(f"the page answered {status} {response.reason_phrase}")
+        if status >= 400:
+            raise FetchError(f"the page answered {status} {response.reason_phrase}")
+        ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if ctype and ctype not in HTML_TYPES:
+            raise FetchError(f"the link is not a web page ({ctype})")
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError(f"the page is larger than {self.max_bytes // 1_000_000 or 1} MB")
+        body = bytearray()
+        try:
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > self.max_bytes:
+                    raise FetchError(f"the page is larger than {self.max_bytes // 1_000_000 or 1} MB")
+                if time.monotonic() > deadline:
+                    raise TransientFetchError(f"{host} took longer than {self.timeout:g} s to send the page")
+        except httpx.TimeoutException as exc:
+            raise TransientFetchError(f"{host} stopped sending the page") from exc
+        except httpx.DecodingError as exc:
+            raise FetchError("the page's compressed body is corrupt") from exc
+        except httpx.HTTPError as exc:
+            raise TransientFetchError(f"the connection to {host} broke ({exc.__class__.__name__})") from exc
+        html = decode_html(bytes(body), response.charset_encoding)
+        if not ctype and not looks_like_html(html):
+            raise FetchError("the link is not a web page (no content type, not HTML)")
+        if "\x00" in html[:4096]:
+            raise FetchError("the link is not a web page (binary content)")
+        return FetchedPage(url=url, status=status, content_type=ctype or "text/html", html=html)
+
+
+def decode_html(body: bytes, charset: str | None) -> str:
+    for encoding in (charset, "utf-8"):
+        if not encoding:
+            continue
+        try:
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("cp1252", errors="replace")
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head or "<head" in head
+
+
+class LocalFileFetcher:
+    """Reads ``file://`` URLs (operator's ``briefbot ingest FILE``); others go to ``web``."""
+
+    def __init__(self, web: SafeFetcher, *, max_bytes: int):
+        self.web = web
+        self.max_bytes = max_bytes
+
+    def fetch(self, url: str) -> FetchedPage:
+        if not url.startswith("file://"):
+            return self.web.fetch(url)
+        from urllib.request import url2pathname
+
+        path = url2pathname(urlsplit(url).path)
+        try:
+            with open(path, "rb") as fh:
+                body = fh.read(self.max_bytes + 1)
+        except OSError as exc:
+            raise FetchError(f"cannot read {path}: {exc.strerror}") from exc
+        if len(body) > self.max_bytes:
+            raise FetchError(f"the file is larger than {self.max_bytes // 1_000_000 or 1} MB")
+        text = decode_html(body, None)
+        if "\x00" in text[:4096]:
+            raise FetchError("the file is not text (binary content)")
+        ctype = "text/html" if looks_like_html(text) else "text/plain"
+        return FetchedPage(url=url, status=200, content_type=ctype, html=text)

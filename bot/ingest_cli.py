@@ -1,0 +1,81 @@
+"""``briefbot ingest``: URLs, files and folders into the store, with progress and a summary."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from bot.app import Container, utcnow
+from bot.briefing.links import canonical_url
+from bot.errors import BriefbotError
+from bot.extraction.fetch import LocalFileFetcher
+from bot.ports import NewShare
+from bot.services import ingest_links
+
+DOCUMENT_SUFFIXES = {".html", ".htm", ".xhtml", ".txt"}
+BATCH = 16
+
+
+def expand_sources(sources: Sequence[str]) -> list[str]:
+    """URLs as given; files as file:// URLs; folders as their HTML and text files."""
+    out: list[str] = []
+    for source in sources:
+        if source.lower().startswith(("http://", "https://")):
+            out.append(source)
+            continue
+        path = Path(source)
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+            out.extend(p.resolve().as_uri() for p in files)
+        elif path.is_file():
+            out.append(path.resolve().as_uri())
+        elif "://" in source:
+            out.append(source)  # recorded as a failure with its reason
+        else:
+            raise BriefbotError(f"{source}: no such file or folder, and not an http(s) URL")
+    return out
+
+
+def canonical_source(url: str) -> str:
+    return url if url.startswith("file://") else canonical_url(url)
+
+
+def run_ingest(app: Container, sources: Sequence[str], *, user: str) -> int:
+    """Ingest everything; print one line per failure and a summary. Exit code 1 if any failed."""
+    urls = expand_sources(sources)
+    console = Console(stderr=True)
+    fetcher = LocalFileFetcher(app.fetcher, max_bytes=app.settings.fetch_max_bytes)
+    started = time.monotonic()
+    outcome: Counter[str] = Counter()
+    failures: list[tuple[str, str]] = []
+    with Progress(
+        TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True, disable=len(urls) < 2,
+    ) as progress:
+        bar = progress.add_task("ingest", total=len(urls))
+        for i in range(0, len(urls), BATCH):
+            batch = urls[i : i + BATCH]
+            share = NewShare(team_id="cli", channel_id="cli", user_id=user, message_ts=f"{time.time():.6f}",
+                             shared_at=utcnow())
+            captures = ingest_links(store=app.store, fetcher=fetcher, analyzer=app.analyzer, urls=batch,
+                                    share=share, now=utcnow, canonicalize=canonical_source)
+            for c in captures:
+                status = c.record.status if c.record else "failed"
+                reason = c.error or (c.record.failure_reason if c.record else None)
+                outcome[status] += 1
+                if status != "done":
+                    failures.append((c.url, reason or "unknown reason"))
+            progress.advance(bar, len(batch))
+    for url, reason in failures:
+        console.print(f"[red]failed[/red] {url}: {reason}", highlight=False)
+    secs = time.monotonic() - started
+    console.print(
+        f"{len(urls)} sources: {outcome['done']} read, {len(failures)} failed, in {secs:.1f} s",
+        highlight=False,
+    )
+    return 1 if failures else 0

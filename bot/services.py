@@ -1,0 +1,238 @@
+"""Use cases. Keyword-only functions; their collaborators come in as arguments."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from bot.briefing.compose import compose_briefing
+from bot.briefing.links import canonical_url
+from bot.briefing.model import Analysis, ArticleView, Briefing
+from bot.briefing.topics import TopicQuery, related_actors, score_article, topic_query
+from bot.errors import BriefbotError, ExtractionError, UsageError
+from bot.extraction.fetch import TransientFetchError
+from bot.extraction.html import extract_article
+from bot.ports import Analyzer, ArticleTask, Fetcher, NewShare, PageContent, ShareRecord, Store
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 300
+MAX_TOPIC_LENGTH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class LinkCapture:
+    url: str
+    canonical: str | None
+    record: ShareRecord | None
+    error: str | None = None  # why the link was not recorded
+
+
+def record_links(
+    *,
+    store: Store,
+    urls: Iterable[str],
+    share: NewShare,
+    canonicalize: Callable[[str], str] = canonical_url,
+) -> list[LinkCapture]:
+    """Record each link's share and its pending article; nothing is fetched here."""
+    out = []
+    for url in urls:
+        try:
+            canonical = canonicalize(url)
+        except ValueError as exc:
+            out.append(LinkCapture(url, None, None, str(exc)))
+            continue
+        out.append(LinkCapture(url, canonical, store.record_share(canonical_url=canonical, url=url, share=share)))
+    return out
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back off 2, 8, 32 minutes... after the first, second, third failed attempt."""
+    return timedelta(minutes=2 * 4 ** max(0, attempts - 1))
+
+
+def process_articles(
+    *,
+    store: Store,
+    fetcher: Fetcher,
+    analyzer: Analyzer,
+    tasks: Sequence[ArticleTask],
+    now: Callable[[], datetime],
+    max_attempts: int = 3,
+    fetch_threads: int = 4,
+    on_done: Callable[[ArticleTask, ShareRecord], None] | None = None,
+) -> list[ShareRecord]:
+    """Fetch (in parallel), extract and analyse claimed articles, analysing in one batch."""
+    if not tasks:
+        return []
+
+    def fetch_one(task: ArticleTask) -> PageContent | BriefbotError:
+        try:
+            page = fetcher.fetch(task.url)
+            if getattr(page, "content_type", "") == "text/plain":
+                return plain_text_content(page.html)
+            return page_content(extract_article(page.html, page.url))
+        except BriefbotError as exc:
+            return exc
+        except Exception as exc:  # a page must never take the worker down
+            log.exception("unexpected error reading %s", task.url)
+            return ExtractionError(f"the page could not be read ({exc.__class__.__name__})")
+
+    with ThreadPoolExecutor(max_workers=max(1, min(fetch_threads, len(tasks)))) as pool:
+        pages = list(pool.map(fetch_one, tasks))
+    readable = [(t, p) for t, p in zip(tasks, pages, strict=True) if isinstance(p, PageContent)]
+    analyses = iter(analyze_batch(analyzer, [(p.title, p.text) for _, p in readable]))
+    results = []
+    for task, page in zip(tasks, pages, strict=True):
+        if isinstance(page, PageContent):
+            store.save_analysis(task.article_id, page=page, analysis=next(analyses), now=now())
+        else:
+            transient = isinstance(page, TransientFetchError) and task.attempts < max_attempts
+            retry_at = now() + retry_delay(task.attempts) if transient else None
+            store.save_failure(task.article_id, reason=str(page), retry_at=retry_at, now=now())
+            log.info("article %s failed (%s)%s", task.url, page, " - will retry" if retry_at else "")
+        record = store.article_record(task.article_id)
+        assert record is not None
+        results.append(record)
+        if on_done is not None:
+            on_done(task, record)
+    return results
+
+
+def analyze_batch(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> list[Analysis]:
+    return list(analyzer.analyze_many(items)) if items else []
+
+
+def page_content(article: object) -> PageContent:
+    return PageContent(
+        title=getattr(article, "title", ""),
+        text=getattr(article, "text", ""),
+        outlet=getattr(article, "outlet", ""),
+        author=getattr(article, "author", None),
+        published_at=getattr(article, "published_at", None),
+        language=getattr(article, "language", None),
+        quality=getattr(article, "quality", "full"),
+    )
+
+
+def plain_text_content(text: str) -> PageContent:
+    """A text file: its first line is the title, the rest the article."""
+    lines = text.strip().splitlines()
+    if not lines:
+        raise ExtractionError("the file is empty")
+    title = lines[0].strip()[:300]
+    body = "\n".join(lines[1:]).strip() or title
+    return PageContent(title, body, "", None, None, None, "full")
+
+
+def ingest_links(
+    *,
+    store: Store,
+    fetcher: Fetcher,
+    analyzer: Analyzer,
+    urls: Sequence[str],
+    share: NewShare,
+    now: Callable[[], datetime],
+    max_attempts: int = 1,
+    on_done: Callable[[ArticleTask, ShareRecord], None] | None = None,
+    canonicalize: Callable[[str], str] = canonical_url,
+) -> list[LinkCapture]:
+    """Record shares, then fetch and analyse the new articles now (the CLI path)."""
+    captures = record_links(store=store, urls=urls, share=share, canonicalize=canonicalize)
+    tasks = [
+        t
+        for c in captures
+        if c.record is not None and c.record.status == "pending"
+        for t in [store.claim_article(c.record.article_id, now=now(), lease_seconds=LEASE_SECONDS)]
+        if t is not None
+    ]
+    process_articles(store=store, fetcher=fetcher, analyzer=analyzer, tasks=tasks, now=now,
+                     max_attempts=max_attempts, on_done=on_done)
+    return [
+        LinkCapture(c.url, c.canonical, store.article_record(c.record.article_id)) if c.record else c
+        for c in captures
+    ]
+
+
+def parse_since(value: str | None, *, default_days: int) -> timedelta:
+    """``3d``, ``12h``, ``2w``, ``90m`` or a bare number of days."""
+    if not value:
+        return timedelta(days=default_days)
+    raw = value.strip().lower()
+    units = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+    number, unit = (raw[:-1], raw[-1]) if raw[-1:] in units else (raw, "d")
+    try:
+        amount = float(number)
+    except ValueError:
+        raise UsageError(f"cannot read the time window {value!r}: use e.g. 3d, 12h or 2w") from None
+    if amount <= 0 or amount > 3650:
+        raise UsageError(f"the time window {value!r} must be between a minute and ten years")
+    return timedelta(**{units[unit]: amount})
+
+
+def validate_topic(topic: str) -> str:
+    cleaned = " ".join(topic.split())
+    if not cleaned:
+        raise UsageError("say what the briefing is about, e.g. `ukraine` or `energy prices`")
+    if len(cleaned) > MAX_TOPIC_LENGTH:
+        raise UsageError(f"a topic is at most {MAX_TOPIC_LENGTH} characters")
+    if not any(c.isalnum() for c in cleaned):
+        raise UsageError(f"{cleaned!r} has no words to search for")
+    return cleaned
+
+
+def brief(
+    *,
+    store: Store,
+    topic: str,
+    now: datetime,
+    since: timedelta,
+    team_id: str | None = None,
+    channel_id: str | None = None,
+    terms: Sequence[str] = (),
+    max_stories: int = 5,
+    briefed_stories: Iterable[str] | None = None,
+    known_actors: Iterable[str] | None = None,
+    after: datetime | None = None,
+) -> Briefing:
+    """The briefing on ``topic`` from articles shared in the window (``after`` overrides it)."""
+    topic = validate_topic(topic)
+    start = after if after is not None else now - since
+    query = topic_query(topic, terms)
+    articles = _matching(store, query, since=start, team_id=team_id, channel_id=channel_id)
+    return compose_briefing(
+        topic, articles, now=now, since=start, max_stories=max_stories,
+        briefed_stories=set(briefed_stories) if briefed_stories is not None else None,
+        known_actors=set(known_actors) if known_actors is not None else None,
+    )
+
+
+def _matching(
+    store: Store, query: TopicQuery, *, since: datetime, team_id: str | None, channel_id: str | None
+) -> list[ArticleView]:
+    """Articles that say the topic's words, then those naming actors specific to it."""
+
+    def search(q: TopicQuery) -> list[ArticleView]:
+        return store.search_articles(q, since=since, team_id=team_id, channel_id=channel_id)
+
+    scored: dict[int, ArticleView] = {}
+    for view in search(query):
+        relevance, matched = score_article(query, view)
+        if relevance > 0:
+            scored[view.id] = replace(view, relevance=relevance, matched=matched)
+    literal = list(scored.values())
+    candidates = related_actors(literal, {})
+    specific = related_actors(literal, store.actor_article_counts(candidates)) if candidates else []
+    if specific:
+        widened = TopicQuery(query.topic, query.terms, tuple(specific))
+        for view in search(TopicQuery(query.topic, (), tuple(specific))):
+            if view.id not in scored:
+                relevance, matched = score_article(widened, view)
+                if relevance > 0:
+                    # Matched through its actors only: ranked below literal matches.
+                    scored[view.id] = replace(view, relevance=0.7 * relevance, matched=matched)
+    return list(scored.values())

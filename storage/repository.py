@@ -1,0 +1,390 @@
+"""``SqlStore``: the ``bot.ports.Store`` over SQLAlchemy, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from bot.briefing.actors import match_existing_actor
+from bot.briefing.model import Actor, ActorType, Analysis, ArticleView, KeyPoint, ShareInfo
+from bot.briefing.topics import TopicQuery
+from bot.ports import ArticleTask, Capture, NewShare, PageContent, ShareRecord
+from storage.db import Database
+from storage.models import (
+    ActorRow,
+    Article,
+    ArticleActor,
+    KeyPointRow,
+    ProcessedEvent,
+    Share,
+)
+
+
+class SqlStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # --- shares and the article queue ---------------------------------------------
+
+    def record_share(self, *, canonical_url: str, url: str, share: NewShare) -> ShareRecord:
+        """Record a share, creating the pending article if the URL is new. Idempotent."""
+        with self.db.session() as s:
+            article, new_article = self._article_for(s, canonical_url, url)
+            exists = s.scalar(
+                select(Share.id).where(
+                    Share.article_id == article.id,
+                    Share.team_id == share.team_id,
+                    Share.channel_id == share.channel_id,
+                    Share.message_ts == share.message_ts,
+                )
+            )
+            if exists is None:
+                s.add(
+                    Share(
+                        article_id=article.id,
+                        team_id=share.team_id,
+                        channel_id=share.channel_id,
+                        channel_private=share.channel_private,
+                        user_id=share.user_id,
+                        message_ts=share.message_ts,
+                        thread_ts=share.thread_ts,
+                        shared_at=share.shared_at,
+                    )
+                )
+            return ShareRecord(article.id, article.status, new_article, exists is None, article.failure_reason)
+
+    def _article_for(self, s: Session, canonical_url: str, url: str) -> tuple[Article, bool]:
+        article = s.scalar(select(Article).where(Article.canonical_url == canonical_url))
+        if article is not None:
+            return article, False
+        try:
+            with s.begin_nested():
+                article = Article(canonical_url=canonical_url, url=url, title="", outlet="", text="")
+                s.add(article)
+                s.flush()
+            return article, True
+        except IntegrityError:  # another process recorded it first
+            article = s.scalars(select(Article).where(Article.canonical_url == canonical_url)).one()
+            return article, False
+
+    def remove_message_shares(self, *, team_id: str, channel_id: str, message_ts: str) -> int:
+        with self.db.session() as s:
+            result = s.execute(
+                delete(Share).where(
+                    Share.team_id == team_id, Share.channel_id == channel_id, Share.message_ts == message_ts
+                )
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    def message_urls(self, *, team_id: str, channel_id: str, message_ts: str) -> set[str]:
+        with self.db.session() as s:
+            rows = s.scalars(
+                select(Article.canonical_url)
+                .join(Share)
+                .where(Share.team_id == team_id, Share.channel_id == channel_id, Share.message_ts == message_ts)
+            )
+            return set(rows)
+
+    def claim_article(self, article_id: int, *, now: datetime, lease_seconds: int) -> ArticleTask | None:
+        """Take a pending article for processing unless another worker holds it."""
+        with self.db.session() as s:
+            done = s.execute(
+                update(Article)
+                .where(
+                    Article.id == article_id,
+                    Article.status == "pending",
+                    or_(Article.claimed_until.is_(None), Article.claimed_until < now),
+                )
+                .values(claimed_until=now + timedelta(seconds=lease_seconds), attempts=Article.attempts + 1)
+            )
+            if not done.rowcount:  # type: ignore[attr-defined]
+                return None
+            row = s.execute(select(Article.url, Article.attempts).where(Article.id == article_id)).one()
+            return ArticleTask(article_id, row.url, row.attempts)
+
+    def claim_due(self, *, now: datetime, lease_seconds: int, limit: int) -> list[ArticleTask]:
+        with self.db.session() as s:
+            ids = list(
+                s.scalars(
+                    select(Article.id)
+                    .where(
+                        Article.status == "pending",
+                        or_(Article.next_attempt_at.is_(None), Article.next_attempt_at <= now),
+                        or_(Article.claimed_until.is_(None), Article.claimed_until < now),
+                    )
+                    .order_by(Article.created_at)
+                    .limit(limit)
+                )
+            )
+        tasks = [self.claim_article(i, now=now, lease_seconds=lease_seconds) for i in ids]
+        return [t for t in tasks if t is not None]
+
+    def save_analysis(self, article_id: int, *, page: PageContent, analysis: Analysis, now: datetime) -> None:
+        with self.db.session() as s:
+            article = s.get_one(Article, article_id)
+            article.title, article.text, article.outlet = page.title, page.text, page.outlet
+            article.author, article.published_at, article.language = page.author, page.published_at, page.language
+            article.extraction = page.quality
+            article.status, article.failure_reason = "done", None
+            article.fetched_at, article.claimed_until, article.next_attempt_at = now, None, None
+            article.key_points = [
+                KeyPointRow(rank=i, text=k.text, start=k.start, end=k.end, score=k.score)
+                for i, k in enumerate(analysis.key_points)
+            ]
+            article.actor_links = []
+            s.flush()
+            links: dict[int, ArticleActor] = {}
+            for actor in analysis.actors:
+                row = self._actor_row(s, actor)
+                link = links.get(row.id)
+                if link is None:
+                    links[row.id] = ArticleActor(
+                        actor_id=row.id, mentions=actor.mentions, salience=actor.salience,
+                        role=actor.role, surface=[actor.name, *actor.aliases],
+                    )
+                else:  # two article actors resolved to one stored actor
+                    link.mentions += actor.mentions
+                    link.salience = max(link.salience, actor.salience)
+            article.actor_links = list(links.values())
+            s.flush()
+            self._index(s, article, analysis.actors)
+
+    def _actor_row(self, s: Session, actor: Actor) -> ActorRow:
+        last = actor.name.split()[-1]
+        forms = {actor.name, *actor.aliases}
+        rows = list(
+            s.scalars(
+                select(ActorRow).where(
+                    ActorRow.type == actor.type.value,
+                    or_(ActorRow.name.in_(forms), ActorRow.name.like(f"% {last}")),
+                )
+            )
+        )
+        if not rows and " " not in actor.name:  # a bare short name: compare stored aliases too
+            rows = [
+                r for r in s.scalars(select(ActorRow).where(ActorRow.type == actor.type.value))
+                if actor.name in (r.aliases or [])
+            ]
+        candidates = [Actor(r.name, ActorType(r.type), tuple(r.aliases or ())) for r in rows]
+        index = match_existing_actor(candidates, actor)
+        if index is not None:
+            row = rows[index]
+            known = set(row.aliases or ()) | {row.name}
+            new = [a for a in (actor.name, *actor.aliases) if a not in known]
+            if new:
+                row.aliases = [*(row.aliases or []), *new]
+            if actor.role and not row.role:
+                row.role = actor.role
+            return row
+        row = ActorRow(
+            name=actor.name, type=actor.type.value, aliases=list(actor.aliases),
+            country=actor.country, role=actor.role,
+        )
+        s.add(row)
+        s.flush()
+        return row
+
+    def _index(self, s: Session, article: Article, actors: Sequence[Actor]) -> None:
+        names = " ; ".join(
+            " ; ".join([a.name, *a.aliases, a.country or ""]) for a in actors
+        )
+        params = {"id": article.id, "title": article.title, "body": article.text, "actors": names}
+        s.execute(text("DELETE FROM article_search WHERE rowid = :id"), {"id": article.id})
+        s.execute(
+            text("INSERT INTO article_search (rowid, title, body, actors) VALUES (:id, :title, :body, :actors)"),
+            params,
+        )
+
+    def save_failure(self, article_id: int, *, reason: str, retry_at: datetime | None, now: datetime) -> None:
+        with self.db.session() as s:
+            article = s.get_one(Article, article_id)
+            article.failure_reason = reason[:1000]
+            article.claimed_until = None
+            article.next_attempt_at = retry_at
+            article.status = "pending" if retry_at is not None else "failed"
+            article.fetched_at = now
+
+    def article_record(self, article_id: int) -> ShareRecord | None:
+        with self.db.session() as s:
+            article = s.get(Article, article_id)
+            if article is None:
+                return None
+            return ShareRecord(article.id, article.status, False, False, article.failure_reason)
+
+    def retry_failed(self, *, now: datetime) -> int:
+        """Put failed articles back in the queue (``briefbot ingest --retry-failed``)."""
+        with self.db.session() as s:
+            result = s.execute(
+                update(Article)
+                .where(Article.status == "failed")
+                .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    # --- reading ------------------------------------------------------------------
+
+    def search_articles(
+        self,
+        query: TopicQuery,
+        *,
+        since: datetime,
+        team_id: str | None = None,
+        channel_id: str | None = None,
+        limit: int = 200,
+    ) -> list[ArticleView]:
+        phrases = [*query.terms, *query.actors]
+        if not phrases:
+            return []
+        with self.db.session() as s:
+            ids = self._search_ids(s, phrases, limit * 3)
+            return self._views(s, ids, since=since, team_id=team_id, channel_id=channel_id)[:limit]
+
+    def _search_ids(self, s: Session, phrases: Sequence[str], limit: int) -> list[int]:
+        if self.db.dialect == "sqlite":
+            match = " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases)
+            sql = text(
+                "SELECT rowid FROM article_search WHERE article_search MATCH :q "
+                "ORDER BY bm25(article_search, 4.0, 1.0, 2.0) LIMIT :n"
+            )
+            return list(s.scalars(sql, {"q": match, "n": limit}))
+        params: dict[str, object] = {f"p{i}": p for i, p in enumerate(phrases)}
+        tsq = " || ".join(f"phraseto_tsquery('english', :p{i})" for i in range(len(phrases)))
+        doc = (
+            "(setweight(to_tsvector('english', title), 'A') || "
+            "setweight(to_tsvector('english', actors), 'B') || "
+            "setweight(to_tsvector('english', body), 'C'))"
+        )
+        sql = text(
+            f"SELECT rowid FROM article_search WHERE {doc} @@ ({tsq}) "
+            f"ORDER BY ts_rank({doc}, ({tsq})) DESC LIMIT :n"
+        )
+        return list(s.scalars(sql, {**params, "n": limit}))
+
+    def recent_articles(
+        self, *, team_id: str | None, channel_id: str | None, since: datetime, limit: int = 200
+    ) -> list[ArticleView]:
+        with self.db.session() as s:
+            ids = list(
+                s.scalars(
+                    select(Share.article_id)
+                    .where(Share.shared_at >= since, *_visible(team_id, channel_id))
+                    .group_by(Share.article_id)
+                    .order_by(func.max(Share.shared_at).desc())
+                    .limit(limit)
+                )
+            )
+            return self._views(s, ids, since=since, team_id=team_id, channel_id=channel_id)
+
+    def _views(
+        self, s: Session, ids: Sequence[int], *, since: datetime, team_id: str | None, channel_id: str | None
+    ) -> list[ArticleView]:
+        if not ids:
+            return []
+        articles = s.scalars(
+            select(Article)
+            .where(Article.id.in_(ids), Article.status == "done")
+            .options(
+                selectinload(Article.key_points),
+                selectinload(Article.actor_links).selectinload(ArticleActor.actor),
+            )
+        ).all()
+        shares: dict[int, list[Share]] = {}
+        for share in s.scalars(
+            select(Share)
+            .where(Share.article_id.in_(ids), Share.shared_at >= since, *_visible(team_id, channel_id))
+            .order_by(Share.shared_at)
+        ):
+            shares.setdefault(share.article_id, []).append(share)
+        order = {i: n for n, i in enumerate(ids)}
+        views = [_view(a, shares[a.id]) for a in articles if a.id in shares]
+        return sorted(views, key=lambda v: order[v.id])
+
+    def actor_article_counts(self, names: Sequence[str]) -> dict[str, int]:
+        if not names:
+            return {}
+        with self.db.session() as s:
+            rows = s.execute(
+                select(ActorRow.name, func.count(ArticleActor.article_id))
+                .join(ArticleActor, ArticleActor.actor_id == ActorRow.id)
+                .where(ActorRow.name.in_(list(names)))
+                .group_by(ActorRow.name)
+            )
+            return {name: int(n) for name, n in rows}
+
+    def channel_captures(self, *, team_id: str, channel_id: str, limit: int = 10) -> list[Capture]:
+        with self.db.session() as s:
+            rows = s.execute(
+                select(Share, Article)
+                .join(Article, Share.article_id == Article.id)
+                .where(Share.team_id == team_id, Share.channel_id == channel_id)
+                .order_by(Share.shared_at.desc())
+                .limit(limit)
+            )
+            return [
+                Capture(a.url, a.title, a.status, a.failure_reason, sh.user_id, sh.shared_at)
+                for sh, a in rows
+            ]
+
+    def counts(self) -> dict[str, int]:
+        with self.db.session() as s:
+            by_status = dict(s.execute(select(Article.status, func.count()).group_by(Article.status)).all())
+            return {
+                "articles": sum(by_status.values()),
+                **{k: int(v) for k, v in by_status.items()},
+                "shares": s.scalar(select(func.count()).select_from(Share)) or 0,
+                "actors": s.scalar(select(func.count()).select_from(ActorRow)) or 0,
+            }
+
+    # --- Slack event deduplication ---------------------------------------------------
+
+    def first_delivery(self, event_id: str, *, team_id: str | None, now: datetime) -> bool:
+        """True the first time an event id is seen, in any process; False for a retry."""
+        try:
+            with self.db.session() as s:
+                s.add(ProcessedEvent(event_id=event_id, team_id=team_id, received_at=now))
+            return True
+        except IntegrityError:
+            return False
+
+
+def _visible(team_id: str | None, channel_id: str | None) -> list[object]:
+    """Shares a briefing for this team and channel may cite (none of other workspaces,
+    none from private channels or DMs other than the channel itself)."""
+    if team_id is None:
+        return []
+    conds: list[object] = [Share.team_id == team_id]
+    if channel_id is None:
+        conds.append(Share.channel_private.is_(False))
+    else:
+        conds.append(or_(Share.channel_private.is_(False), Share.channel_id == channel_id))
+    return conds
+
+
+def _view(a: Article, shares: Sequence[Share]) -> ArticleView:
+    return ArticleView(
+        id=a.id,
+        url=a.url,
+        title=a.title,
+        outlet=a.outlet,
+        published_at=a.published_at,
+        first_shared_at=min(sh.shared_at for sh in shares),
+        key_points=tuple(KeyPoint(k.text, k.start, k.end, k.score, k.rank) for k in a.key_points),
+        actors=tuple(
+            Actor(
+                name=link.actor.name,
+                type=ActorType(link.actor.type),
+                aliases=tuple(link.actor.aliases or ()),
+                mentions=link.mentions,
+                salience=link.salience,
+                role=link.role or link.actor.role,
+                country=link.actor.country,
+            )
+            for link in sorted(a.actor_links, key=lambda link: -link.salience)
+        ),
+        shares=tuple(ShareInfo(sh.user_id, sh.channel_id, sh.shared_at) for sh in shares),
+        text=a.text,
+    )
