@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.briefing.compose import compose_briefing
 from bot.briefing.links import canonical_url
@@ -40,12 +40,16 @@ def record_links(
 ) -> list[LinkCapture]:
     """Record each link's share and its pending article; nothing is fetched here."""
     out = []
+    seen: set[str] = set()
     for url in urls:
         try:
             canonical = canonicalize(url)
         except ValueError as exc:
             out.append(LinkCapture(url, None, None, str(exc)))
             continue
+        if canonical in seen:
+            continue
+        seen.add(canonical)
         out.append(LinkCapture(url, canonical, store.record_share(canonical_url=canonical, url=url, share=share)))
     return out
 
@@ -108,12 +112,15 @@ def analyze_batch(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> list[
 
 
 def page_content(article: object) -> PageContent:
+    published = getattr(article, "published_at", None)
+    if isinstance(published, datetime) and published.tzinfo is None:
+        published = published.replace(tzinfo=UTC)  # a page's bare date: read as UTC
     return PageContent(
         title=getattr(article, "title", ""),
         text=getattr(article, "text", ""),
         outlet=getattr(article, "outlet", ""),
         author=getattr(article, "author", None),
-        published_at=getattr(article, "published_at", None),
+        published_at=published,
         language=getattr(article, "language", None),
         quality=getattr(article, "quality", "full"),
     )

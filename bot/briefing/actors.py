@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.briefing import gazetteer
+from bot.briefing.gazetteer import word_set
 from bot.briefing.model import Actor, ActorType, AnnotatedText, Mention, Token
 
 LABEL_TYPES: dict[str, ActorType] = {
@@ -29,25 +30,33 @@ LABEL_TYPES: dict[str, ActorType] = {
 }
 
 # Words that precede a name as a title, stripped from person names and kept as a role.
-TITLES = frozenset(
-    ["president", "vice", "prime", "minister", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "king", "queen", "prince", "princess", "pope", "general", "gen", "col", "colonel", "capt", "captain", "sen", "senator", "rep", "representative", "gov", "governor", "chancellor", "secretary", "former", "ex", "deputy", "chief", "judge", "justice", "rev", "reverend", "sheikh", "ayatollah", "mayor", "ambassador", "commissioner", "chairman", "chairwoman", "chair", "leader", "premier", "coach", "manager", "professor", "prof", "minister", "foreign", "defence", "defense", "interior", "finance", "state", "home", "health", "trade", "speaker", "envoy", "officer", "director", "executive", "ceo", "head"]
+TITLES = word_set(
+    """president vice prime minister mr mrs ms miss dr sir dame lord lady king queen prince
+    princess pope general gen col colonel capt captain sen senator rep representative gov
+    governor chancellor secretary former ex deputy chief judge justice rev reverend sheikh
+    ayatollah mayor ambassador commissioner chairman chairwoman chair leader premier coach
+    manager professor prof minister foreign defence defense interior finance state home
+    health trade speaker envoy officer director executive ceo head"""
 )
 # Honorifics that make a mention a person whatever the tagger said.
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})
-PARTICLES = frozenset(
-    {"von", "van", "de", "der", "den", "del", "della", "di", "da", "du", "la", "le", "al",
-     "el", "bin", "ibn", "ben", "dos", "das", "ter", "zu", "y"}
+HONORIFICS = word_set("mr mrs ms miss dr sir dame")
+PARTICLES = word_set(
+    "von van de der den del della di da du la le al el bin ibn ben dos das ter zu y"
 )
-PRONOUNS = frozenset(
-    {"i", "me", "he", "she", "it", "we", "they", "him", "her", "us", "them", "his", "its",
-     "their", "our", "you", "this", "that", "these", "those", "who", "one"}
+PRONOUNS = word_set(
+    "i me he she it we they him her us them his its their our you this that these those who one"
 )
 # Capitalised words of dates and of results tables that are never actors.
-NOT_NAMES = frozenset(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "attendance", "extras", "scorers", "result", "results", "standings", "total", "totals", "halftime", "note", "avg", "pct", "points", "table"]
+NOT_NAMES = word_set(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+    friday saturday sunday today attendance extras scorers result results standings total
+    totals halftime note avg pct points table"""
 )
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_EDGE_PUNCT = " \t\n.,;:!?\"'“”‘’()[]{}-–—*/"
+_EDGE_PUNCT = " \t\n,;:!?\"'“”‘’()[]{}-–—*/"
+# A final dot belongs to "U.S." or "Inc.", not to "Leicestershire.".
+_KEEP_DOT = re.compile(r"(?:^|[\s.])[A-Za-z]\.$|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|Bros)\.$")
 LEAD_SENTENCES = 3
 
 
@@ -62,6 +71,7 @@ class _Cluster:
     roles: list[str] = field(default_factory=list)
     strong: ActorType | None = None  # a type the gazetteer or an honorific insists on
     trusted: bool = False  # seen outside ALL-CAPS lines, or backed by layout or gazetteer
+    canonical: str = ""  # the gazetteer's name for it, when it knows one
 
     def add(self, other: _Cluster) -> None:
         self.forms.update(other.forms)
@@ -71,6 +81,7 @@ class _Cluster:
         self.roles.extend(other.roles)
         self.strong = self.strong or other.strong
         self.trusted = self.trusted or other.trusted
+        self.canonical = self.canonical or other.canonical
 
     @property
     def type(self) -> ActorType:
@@ -92,8 +103,7 @@ def clean_name(surface: str, label: str = "") -> tuple[str, str]:
     Returns ``(name, title)``: ``("Keir Starmer", "Prime Minister")`` for
     "Prime Minister Keir Starmer's"; the name is "" when nothing is left.
     """
-    text = " ".join(surface.split()).strip(_EDGE_PUNCT)
-    text = _POSSESSIVE.sub("", text).strip(_EDGE_PUNCT)
+    text = _strip_edges(_POSSESSIVE.sub("", _strip_edges(" ".join(surface.split()))))
     words = text.split(" ")
     if words and words[0].casefold() == "the" and len(words) > 1:
         words = words[1:]
@@ -109,11 +119,20 @@ def clean_name(surface: str, label: str = "") -> tuple[str, str]:
                 title.append(words.pop(0))
         else:
             break
-    return " ".join(words).strip(_EDGE_PUNCT), " ".join(title)
+    return _strip_edges(" ".join(words)), " ".join(title)
 
 
-_MINISTRIES = frozenset(
-    ["the", "state", "defense", "defence", "foreign", "affairs", "interior", "finance", "health", "treasury", "justice", "homeland", "security", "energy", "commerce", "trade", "education", "labor", "labour", "transport", "agriculture", "economy", "environment", "war"]
+def _strip_edges(text: str) -> str:
+    text = text.strip(_EDGE_PUNCT).lstrip(".")
+    while text.endswith(".") and not _KEEP_DOT.search(text):
+        text = text[:-1].rstrip(_EDGE_PUNCT)
+    return text
+
+
+_MINISTRIES = word_set(
+    """the state defense defence foreign affairs interior finance health treasury justice
+    homeland security energy commerce trade education labor labour transport agriculture
+    economy environment war"""
 )
 
 
@@ -136,7 +155,8 @@ def split_entity(surface: str) -> list[str]:
 def is_junk(name: str) -> bool:
     """Dates, numbers, pronouns, lower-case phrases, single characters, punctuation."""
     letters = sum(ch.isalpha() for ch in name)
-    if letters < 2 or name.casefold() in PRONOUNS or name.casefold() in NOT_NAMES:
+    pronoun = name.casefold() in PRONOUNS and not name.isupper()  # "US" is a country
+    if letters < 2 or pronoun or name.casefold() in NOT_NAMES:
         return True
     if sum(ch.isdigit() for ch in name) > letters:
         return True
@@ -147,7 +167,7 @@ def resolve_actors(doc: AnnotatedText) -> tuple[Actor, ...]:
     """Canonical actors of one article, most salient first."""
     clusters: dict[str, _Cluster] = {}
     caps = _caps_lines(doc.text)
-    for mention in doc.mentions:
+    for mention in _join_particle_names(doc):
         trusted = not _overlaps(caps, mention.start, mention.end)
         for part in split_entity(mention.text):
             _collect(doc, mention, part, clusters, trusted=trusted)
@@ -158,6 +178,26 @@ def resolve_actors(doc: AnnotatedText) -> tuple[Actor, ...]:
     groups = [c for c in _link_clusters(clusters) if c.trusted]
     actors = [_to_actor(doc, c) for c in groups]
     return tuple(sorted(actors, key=lambda a: -a.salience))
+
+
+_PARTICLE_TAIL = re.compile(rf"[ \t]+((?:(?:{'|'.join(sorted(PARTICLES))})[ \t]+)*[A-Z][\w'’-]+)")
+
+
+def _join_particle_names(doc: AnnotatedText) -> list[Mention]:
+    """Mend names the tagger cut at a particle: "Ursula von der" + "Leyen"."""
+    out: list[Mention] = []
+    skip_until = -1
+    for m in sorted(doc.mentions, key=lambda m: m.start):
+        if m.start < skip_until:
+            continue
+        tail = _PARTICLE_TAIL.match(doc.text, m.end) if m.label == "PERSON" else None
+        ends_in_particle = m.text.rsplit(" ", 1)[-1] in PARTICLES
+        if tail and (ends_in_particle or tail.group(1).split()[0] in PARTICLES):
+            end = tail.end(1)
+            m = Mention(doc.text[m.start : end], m.label, m.start, end, m.sentence)
+            skip_until = end
+        out.append(m)
+    return out
 
 
 def _collect(
@@ -177,8 +217,11 @@ def _collect(
     name, title = clean_name(part, label)
     if is_junk(name):
         return
-    key = _key(name)
+    country = gazetteer.country_of(name) if gazetteer.is_country_name(name) else None
+    key = _key(country.name if country else name)
     cluster = clusters.setdefault(key, _Cluster(first=mention.start))
+    if country is not None:
+        cluster.canonical = country.name
     cluster.forms[name] += counted
     cluster.trusted = cluster.trusted or trusted
     cluster.sentences.add(mention.sentence)
@@ -186,7 +229,7 @@ def _collect(
     if title and title.split()[0].casefold().rstrip(".") in HONORIFICS:
         cluster.strong = ActorType.PERSON
     cluster.votes[atype] += weight
-    if gazetteer.is_country_name(name):
+    if country is not None:
         cluster.strong = ActorType.PLACE
     elif gazetteer.country_of_demonym(name):
         cluster.strong = ActorType.GROUP
@@ -212,13 +255,15 @@ def _key(name: str) -> str:
 
 def _role(doc: AnnotatedText, mention: Mention, title: str) -> str:
     """Title words and a nationality just before a person's name: "French President"."""
-    if not 0 <= mention.sentence < len(doc.sentences):
+    if title and title.split()[0].casefold().rstrip(".") not in HONORIFICS:
         return title
-    tokens = doc.sentences[mention.sentence].tokens
-    idx = next((i for i, t in enumerate(tokens) if t.start >= mention.start), len(tokens))
-    words: list[str] = title.split() if title else []
-    i = idx - 1
-    while i >= 0 and _is_title_token(tokens[i]):
+    tokens = _tokens_before(doc, mention, limit=8)
+    i = len(tokens) - 1
+    words: list[str] = []
+    while i >= 0 and (
+        _is_title_token(tokens[i])
+        or (words and i > 0 and tokens[i].text in {"of", "for"} and _is_title_token(tokens[i - 1]))
+    ):
         words.insert(0, tokens[i].text)
         i -= 1
     if not words:
@@ -226,6 +271,22 @@ def _role(doc: AnnotatedText, mention: Mention, title: str) -> str:
     if i >= 0 and tokens[i].ent_label in {"NORP", "GPE"} and tokens[i].text[:1].isupper():
         words.insert(0, tokens[i].text)
     return " ".join(words)
+
+
+def _tokens_before(doc: AnnotatedText, mention: Mention, *, limit: int) -> list[Token]:
+    """Up to ``limit`` word tokens before a mention, crossing one sentence boundary."""
+    out: list[Token] = []
+    for si in range(
+        min(mention.sentence, len(doc.sentences) - 1), max(-1, mention.sentence - 2), -1
+    ):
+        tokens = doc.sentences[si].tokens
+        i = bisect_right([t.start for t in tokens], mention.start - 1)
+        for t in reversed(tokens[max(0, i - limit) : i]):
+            if t.end <= mention.start and not t.text.isspace():
+                out.append(t)
+        if len(out) >= limit:
+            break
+    return out[:limit][::-1]
 
 
 def _is_title_token(tok: Token) -> bool:
@@ -293,12 +354,16 @@ def _find(parent: dict[str, str], k: str) -> str:
 def _display(form: str) -> str:
     """ALL-CAPS headline forms read better in title case; short acronyms stay."""
     if form.isupper() and len(form.replace(".", "")) > 4:
-        return " ".join(w.capitalize() if w.casefold() not in PARTICLES else w.lower()
-                        for w in form.split())
+        return " ".join(
+            w.capitalize() if w.casefold() not in PARTICLES else w.lower() for w in form.split()
+        )
     return form
 
 
 def _canonical(c: _Cluster) -> str:
+    if c.canonical:
+        return c.canonical
+
     def rank(form: str) -> tuple[int, int, int, int]:
         return (len(form.split()), not form.isupper(), c.forms[form], len(form))
 
@@ -368,8 +433,11 @@ def _same_entity(stored: Actor, actor: Actor) -> bool:
         return " " not in short and long.split()[-1] == short
     if actor.type is ActorType.PLACE:
         ca, cb = gazetteer.country_of(a), gazetteer.country_of(b)
-        return ca is not None and ca == cb and gazetteer.is_country_name(a) and (
-            gazetteer.is_country_name(b)
+        return (
+            ca is not None
+            and ca == cb
+            and gazetteer.is_country_name(a)
+            and (gazetteer.is_country_name(b))
         )
     if actor.type is ActorType.ORGANIZATION:
         la = gazetteer.org_long_form(a)
@@ -400,8 +468,9 @@ def merge_actor(stored: Actor, incoming: Actor) -> Actor:
     return replace(
         stored,
         name=name,
-        aliases=merge_aliases((stored.name,), stored.aliases, (incoming.name,),
-                              incoming.aliases, name=name),
+        aliases=merge_aliases(
+            (stored.name,), stored.aliases, (incoming.name,), incoming.aliases, name=name
+        ),
         mentions=stored.mentions + incoming.mentions,
         salience=max(stored.salience, incoming.salience),
         role=incoming.role or stored.role,
@@ -419,12 +488,15 @@ _WITH_COUNTRY = re.compile(rf"(?<![\w.])({_NAME})[ \t]*\([ \t]*({_NAME})[ \t]*\)
 # "Cosmin Contra (31st)": a scorer and the minute.
 _WITH_MINUTE = re.compile(rf"(?<![\w.])({_NAME})[ \t]*\([ \t]*\d+(?:st|nd|rd|th)?(?:[ \t]+pen)?\)")
 # "P. Simmons", "T.O'Gorman": initials then a surname.
-_INITIALS = re.compile(r"(?<![\w.])((?:[A-Z]\.[ \t]?){1,2}[A-Z][a-z]*'?[A-Z]?[a-z]{2,}(?:-[A-Z][a-z]+)?)")
+_INITIALS = re.compile(
+    r"(?<![\w.])((?:[A-Z]\.[ \t]?){1,2}[A-Z][a-z]*'?[A-Z]?[a-z]{2,}(?:-[A-Z][a-z]+)?)"
+)
 # "Glamorgan 259 and 207", "Pohang 3 Ulsan 2": a name directly followed by a score.
 _WITH_SCORE = re.compile(rf"(?<![\w.])({_NAME})[ \t]+{_NUM}(?=[\s,;.)]|$)")
 # "LONDON 1996-08-30", "WASHINGTON (Reuters) -", "At Headingley:": where the story happens.
+_CAPS_NAME = r"[A-Z][A-Z.'’&-]+(?:[ \t]+[A-Z][A-Z.'’&-]+){0,3}"
 _DATELINE = re.compile(
-    rf"^({_NAME})(?:,[^\\n(]{{0,20}})?[ \t]+(?:\d{{4}}-\d\d-\d\d|\((?:Reuters|AP|AFP)\))", re.M
+    rf"^({_CAPS_NAME})(?:,[^\\n(]{{0,20}})?[ \t]+(?:\d{{4}}-\d\d-\d\d|\((?:Reuters|AP|AFP)\))", re.M
 )
 _VENUE = re.compile(rf"^At[ \t]+({_NAME})[ \t]*[:(]", re.M)
 

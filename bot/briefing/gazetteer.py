@@ -12,51 +12,80 @@ from dataclasses import dataclass
 from functools import cache
 
 
+def word_set(text: str) -> frozenset[str]:
+    """A set of words written as one string, to keep word tables short."""
+    return frozenset(text.split())
+
+
 @dataclass(frozen=True, slots=True)
 class Country:
     name: str
     demonyms: tuple[str, ...]  # adjective and people: "Ukrainian", "Ukrainians"
     capital: str
-    aliases: tuple[str, ...] = ()  # other names of the country or its capital
+    aliases: tuple[str, ...] = ()  # other names of the same country: "UK", "Britain"
+    related: tuple[str, ...] = ()  # places searched with it but distinct: "Gaza", "Crimea"
 
 
-# name | demonyms (adjective first) | capital | aliases
+# name | demonyms (adjective first) | capital | aliases | related places
 _COUNTRY_ROWS = """
 Afghanistan|Afghan,Afghans|Kabul|
 Albania|Albanian,Albanians|Tirana|
 Algeria|Algerian,Algerians|Algiers|
+Andorra|Andorran,Andorrans|Andorra la Vella|
+Angola|Angolan,Angolans|Luanda|
 Argentina|Argentine,Argentinian,Argentines,Argentinians|Buenos Aires|
 Armenia|Armenian,Armenians|Yerevan|
 Australia|Australian,Australians|Canberra|
 Austria|Austrian,Austrians|Vienna|
 Azerbaijan|Azerbaijani,Azeri,Azerbaijanis,Azeris|Baku|
+Bahrain|Bahraini,Bahrainis|Manama|
 Bangladesh|Bangladeshi,Bangladeshis|Dhaka|
 Belarus|Belarusian,Belarusians|Minsk|Byelorussia
 Belgium|Belgian,Belgians|Brussels|
+Benin|Beninese|Porto-Novo|
 Bolivia|Bolivian,Bolivians|La Paz|
 Bosnia and Herzegovina|Bosnian,Bosnians|Sarajevo|Bosnia
+Botswana|Botswanan,Batswana|Gaborone|
 Brazil|Brazilian,Brazilians|Brasilia|Brasília
 Bulgaria|Bulgarian,Bulgarians|Sofia|
+Burkina Faso|Burkinabe|Ouagadougou|
+Burundi|Burundian,Burundians|Gitega|
 Cambodia|Cambodian,Cambodians|Phnom Penh|
+Cameroon|Cameroonian,Cameroonians|Yaounde|
 Canada|Canadian,Canadians|Ottawa|
+Chad|Chadian,Chadians|N'Djamena|
 Chile|Chilean,Chileans|Santiago|
-China|Chinese|Beijing|PRC,People's Republic of China,Peking
+China|Chinese|Beijing|PRC,People's Republic of China|Peking,Hong Kong
 Colombia|Colombian,Colombians|Bogota|Bogotá
+Costa Rica|Costa Rican,Costa Ricans|San Jose|
 Croatia|Croatian,Croat,Croatians,Croats|Zagreb|
 Cuba|Cuban,Cubans|Havana|
 Cyprus|Cypriot,Cypriots|Nicosia|
 Czech Republic|Czech,Czechs|Prague|Czechia
+Democratic Republic of the Congo|Congolese|Kinshasa|DR Congo,DRC,Congo,Zaire
 Denmark|Danish,Dane,Danes|Copenhagen|
+Dominican Republic|Dominican,Dominicans|Santo Domingo|
 Ecuador|Ecuadorian,Ecuadorians|Quito|
 Egypt|Egyptian,Egyptians|Cairo|
+El Salvador|Salvadoran,Salvadorans|San Salvador|
+England|English,Englishman,Englishmen|London|
+Eritrea|Eritrean,Eritreans|Asmara|
 Estonia|Estonian,Estonians|Tallinn|
 Ethiopia|Ethiopian,Ethiopians|Addis Ababa|
+Faroe Islands|Faroese|Torshavn|Faroes
+Fiji|Fijian,Fijians|Suva|
 Finland|Finnish,Finn,Finns|Helsinki|
 France|French,Frenchman,Frenchmen,Frenchwoman|Paris|
+Gabon|Gabonese|Libreville|
 Georgia|Georgian,Georgians|Tbilisi|
 Germany|German,Germans|Berlin|
 Ghana|Ghanaian,Ghanaians|Accra|
 Greece|Greek,Greeks|Athens|
+Guatemala|Guatemalan,Guatemalans|Guatemala City|
+Guinea|Guinean,Guineans|Conakry|
+Haiti|Haitian,Haitians|Port-au-Prince|
+Honduras|Honduran,Hondurans|Tegucigalpa|
+Hong Kong|Hong Konger,Hong Kongers|Hong Kong|
 Hungary|Hungarian,Hungarians|Budapest|
 Iceland|Icelandic,Icelander,Icelanders|Reykjavik|
 India|Indian,Indians|New Delhi|
@@ -64,66 +93,108 @@ Indonesia|Indonesian,Indonesians|Jakarta|
 Iran|Iranian,Iranians|Tehran|Persia
 Iraq|Iraqi,Iraqis|Baghdad|
 Ireland|Irish,Irishman|Dublin|Eire,Republic of Ireland
-Israel|Israeli,Israelis|Jerusalem|Tel Aviv
+Israel|Israeli,Israelis|Jerusalem||Tel Aviv
 Italy|Italian,Italians|Rome|
+Ivory Coast|Ivorian,Ivorians|Yamoussoukro|Cote d'Ivoire,Côte d'Ivoire
+Jamaica|Jamaican,Jamaicans|Kingston|
 Japan|Japanese|Tokyo|
 Jordan|Jordanian,Jordanians|Amman|
-Kazakhstan|Kazakh,Kazakhs,Kazakhstani|Astana|
+Kazakhstan|Kazakh,Kazakhs,Kazakhstani|Astana|Kazakstan
 Kenya|Kenyan,Kenyans|Nairobi|
 Kosovo|Kosovar,Kosovars|Pristina|
 Kuwait|Kuwaiti,Kuwaitis|Kuwait City|
+Kyrgyzstan|Kyrgyz|Bishkek|
+Laos|Laotian,Lao|Vientiane|
 Latvia|Latvian,Latvians|Riga|
 Lebanon|Lebanese|Beirut|
+Liberia|Liberian,Liberians|Monrovia|
 Libya|Libyan,Libyans|Tripoli|
+Liechtenstein|Liechtensteiner|Vaduz|
 Lithuania|Lithuanian,Lithuanians|Vilnius|
 Luxembourg|Luxembourgish,Luxembourger,Luxembourgers|Luxembourg|
+Madagascar|Malagasy|Antananarivo|
+Malawi|Malawian,Malawians|Lilongwe|
 Malaysia|Malaysian,Malaysians|Kuala Lumpur|
+Mali|Malian,Malians|Bamako|
 Malta|Maltese|Valletta|
+Mauritania|Mauritanian,Mauritanians|Nouakchott|
 Mexico|Mexican,Mexicans|Mexico City|
 Moldova|Moldovan,Moldovans|Chisinau|
+Monaco|Monegasque|Monaco|
+Mongolia|Mongolian,Mongolians|Ulaanbaatar|
+Montenegro|Montenegrin,Montenegrins|Podgorica|
 Morocco|Moroccan,Moroccans|Rabat|
+Mozambique|Mozambican,Mozambicans|Maputo|
 Myanmar|Burmese|Naypyidaw|Burma
-Netherlands|Dutch,Dutchman,Dutchmen|Amsterdam|Holland,The Hague
+Namibia|Namibian,Namibians|Windhoek|
+Nepal|Nepali,Nepalese|Kathmandu|
+Netherlands|Dutch,Dutchman,Dutchmen|Amsterdam|Holland,the Netherlands|The Hague
 New Zealand|New Zealander,New Zealanders|Wellington|
+Nicaragua|Nicaraguan,Nicaraguans|Managua|
 Nigeria|Nigerian,Nigerians|Abuja|
+Niger|Nigerien,Nigeriens|Niamey|
 North Korea|North Korean,North Koreans|Pyongyang|DPRK
 North Macedonia|Macedonian,Macedonians|Skopje|Macedonia
+Northern Ireland|Northern Irish|Belfast|
 Norway|Norwegian,Norwegians|Oslo|
+Oman|Omani,Omanis|Muscat|
 Pakistan|Pakistani,Pakistanis|Islamabad|
-Palestine|Palestinian,Palestinians,Gazan,Gazans|Ramallah|Palestinian territories,State of Palestine,West Bank,Gaza,Gaza Strip
+Palestine|Palestinian,Palestinians,Gazan,Gazans|Ramallah|Palestinian territories,State of Palestine|Gaza,Gaza Strip,West Bank,East Jerusalem
+Panama|Panamanian,Panamanians|Panama City|
+Papua New Guinea|Papua New Guinean|Port Moresby|
+Paraguay|Paraguayan,Paraguayans|Asuncion|
 Peru|Peruvian,Peruvians|Lima|
 Philippines|Filipino,Philippine,Filipinos|Manila|
 Poland|Polish,Pole,Poles|Warsaw|
 Portugal|Portuguese|Lisbon|
 Qatar|Qatari,Qataris|Doha|
 Romania|Romanian,Romanians|Bucharest|
-Russia|Russian,Russians|Moscow|Russian Federation
+Russia|Russian,Russians|Moscow|Russian Federation|Chechnya
+Rwanda|Rwandan,Rwandans|Kigali|
+San Marino|Sammarinese|San Marino|
 Saudi Arabia|Saudi,Saudis,Saudi Arabian|Riyadh|KSA
+Scotland|Scottish,Scot,Scots|Edinburgh|
+Senegal|Senegalese|Dakar|
 Serbia|Serbian,Serb,Serbians,Serbs|Belgrade|
+Sierra Leone|Sierra Leonean,Sierra Leoneans|Freetown|
 Singapore|Singaporean,Singaporeans|Singapore|
 Slovakia|Slovak,Slovakian,Slovaks|Bratislava|
 Slovenia|Slovenian,Slovene,Slovenians,Slovenes|Ljubljana|
+Somalia|Somali,Somalis|Mogadishu|
 South Africa|South African,South Africans|Pretoria|
 South Korea|South Korean,South Koreans,Korean,Koreans|Seoul|Korea,Republic of Korea
+South Sudan|South Sudanese|Juba|
+Soviet Union|Soviet,Soviets|Moscow|USSR,U.S.S.R.
 Spain|Spanish,Spaniard,Spaniards|Madrid|
 Sri Lanka|Sri Lankan,Sri Lankans|Colombo|
 Sudan|Sudanese|Khartoum|
+Suriname|Surinamese|Paramaribo|Surinam
 Sweden|Swedish,Swede,Swedes|Stockholm|
 Switzerland|Swiss|Bern|Berne
 Syria|Syrian,Syrians|Damascus|
 Taiwan|Taiwanese|Taipei|Republic of China
+Tajikistan|Tajik,Tajiks|Dushanbe|
+Tanzania|Tanzanian,Tanzanians|Dodoma|
 Thailand|Thai,Thais|Bangkok|
+Togo|Togolese|Lome|
+Trinidad and Tobago|Trinidadian,Trinidadians|Port of Spain|Trinidad
 Tunisia|Tunisian,Tunisians|Tunis|
 Turkey|Turkish,Turk,Turks|Ankara|Turkiye,Türkiye
-Ukraine|Ukrainian,Ukrainians|Kyiv|Kiev,the Ukraine
-United Arab Emirates|Emirati,Emiratis|Abu Dhabi|UAE,Emirates,Dubai
-United Kingdom|British,Briton,Britons,Brits,English,Scottish,Welsh,Scot,Scots|London|UK,U.K.,Britain,Great Britain,England,Scotland,Wales,Northern Ireland
-United States|American,Americans|Washington|US,U.S.,USA,U.S.A.,America,United States of America,Washington D.C.
+Turkmenistan|Turkmen|Ashgabat|
+Uganda|Ugandan,Ugandans|Kampala|
+Ukraine|Ukrainian,Ukrainians|Kyiv|the Ukraine|Kiev,Crimea,Donbas,Donbass
+United Arab Emirates|Emirati,Emiratis|Abu Dhabi|UAE,Emirates|Dubai
+United Kingdom|British,Briton,Britons,Brits|London|UK,U.K.,Britain,Great Britain|England,Scotland,Wales,Northern Ireland
+United States|American,Americans|Washington|US,U.S.,USA,U.S.A.,America,United States of America|Washington D.C.
 Uruguay|Uruguayan,Uruguayans|Montevideo|
 Uzbekistan|Uzbek,Uzbeks|Tashkent|
+Vatican City|Vatican|Vatican City|Holy See,Vatican
 Venezuela|Venezuelan,Venezuelans|Caracas|
 Vietnam|Vietnamese|Hanoi|Viet Nam
+Wales|Welsh,Welshman|Cardiff|
 Yemen|Yemeni,Yemenis|Sanaa|
+Yugoslavia|Yugoslav,Yugoslavs|Belgrade|
+Zambia|Zambian,Zambians|Lusaka|
 Zimbabwe|Zimbabwean,Zimbabweans|Harare|
 """
 
@@ -131,13 +202,14 @@ Zimbabwe|Zimbabwean,Zimbabweans|Harare|
 def _parse_countries(rows: str) -> tuple[Country, ...]:
     out = []
     for line in rows.strip().splitlines():
-        name, demonyms, capital, aliases = line.split("|")
+        name, demonyms, capital, aliases, related = (line + "||").split("|")[:5]
         out.append(
             Country(
                 name=name,
                 demonyms=tuple(d for d in demonyms.split(",") if d),
                 capital=capital,
                 aliases=tuple(a for a in aliases.split(",") if a),
+                related=tuple(r for r in related.split(",") if r),
             )
         )
     return tuple(out)
@@ -194,11 +266,17 @@ KNOWN_ORGANIZATIONS = frozenset(
         "\n", ""
     ).split("|")
 )
-ORG_SUFFIXES = frozenset(
-    ["inc", "corp", "corporation", "co", "ltd", "plc", "llc", "spa", "ag", "sa", "nv", "bv", "gmbh", "ab", "asa", "oyj", "group", "holdings", "bank", "association", "federation", "union", "party", "council", "committee", "ministry", "newsroom", "newsdesk", "bureau", "university", "college", "club", "fc", "board", "agency", "commission", "institute", "fund", "airlines", "airways", "exchange", "securities", "industries", "motors", "organisation", "organization", "authority", "court", "company", "foundation", "trust", "league", "army", "navy", "police"]
+ORG_SUFFIXES = word_set(
+    """inc corp corporation co ltd plc llc spa ag sa nv bv gmbh ab asa oyj group holdings bank
+    association federation union party council committee ministry newsroom newsdesk bureau
+    university college club fc board agency commission institute fund airlines airways
+    exchange securities industries motors organisation organization authority court company
+    foundation trust league army navy police"""
 )
-PLACE_SUFFIXES = frozenset(
-    ["airport", "stadium", "park", "road", "street", "avenue", "river", "mountains", "mountain", "island", "islands", "sea", "ocean", "lake", "bay", "valley", "prison", "square", "bridge", "hospital", "province", "region", "county", "district", "state", "city"]
+PLACE_SUFFIXES = word_set(
+    """airport stadium park road street avenue river mountains mountain island islands sea
+    ocean lake bay valley prison square bridge hospital province region county district
+    state city"""
 )
 
 
@@ -242,7 +320,7 @@ def is_country_name(word: str) -> bool:
 
 
 def country_of_demonym(word: str) -> str | None:
-    """"Ukrainian" -> "Ukraine"; None when the word is no nationality word we know."""
+    """ "Ukrainian" -> "Ukraine"; None when the word is no nationality word we know."""
     c = country_of(word)
     if c is None:
         return None
@@ -260,7 +338,7 @@ def _acronym_index() -> dict[str, str]:
 
 
 def org_long_form(name: str) -> str | None:
-    """"EU" or "European Union" -> "European Union"; None when unknown."""
+    """ "EU" or "European Union" -> "European Union"; None when unknown."""
     return _acronym_index().get(name.strip().casefold().removeprefix("the "))
 
 
@@ -283,7 +361,13 @@ def expand_topic(term: str) -> set[str]:
     out = {key}
     country = country_of(key)
     if country is not None and _expands(country, key):
-        forms = (country.name, *country.aliases, *country.demonyms, country.capital)
+        forms = (
+            country.name,
+            *country.aliases,
+            *country.demonyms,
+            country.capital,
+            *country.related,
+        )
         out |= {f.casefold() for f in forms if f.casefold() not in _NOT_EXPANDED}
     long = org_long_form(key)
     if long is not None:

@@ -1,4 +1,8 @@
-"""Tests of the offline Slack doubles, driven through the real slack_sdk / slack_bolt clients."""
+"""Tests of the offline Slack doubles, driven through the real slack_sdk / slack_bolt clients.
+
+The ``slack_emulator`` and ``socket_server`` fixtures come from tests/slack/fixtures.py
+(registered in tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,6 @@ import time
 from urllib.parse import urlencode
 
 import pytest
-from emulator import BOT_USER_ID, TEAM_ID, SlackEmulator
-from fixtures import slack_emulator_fixture, socket_server_fixture  # noqa: F401
-from signing import (
-    app_mention_event,
-    event_callback_payload,
-    post,
-    sign,
-    signed_event,
-    signed_slash_command,
-    slash_command_payload,
-)
 from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk import WebClient
@@ -28,7 +21,18 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.socket_mode import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
-from socket_server import SocketModeServer
+
+from tests.slack.emulator import BOT_USER_ID, TEAM_ID, SlackEmulator
+from tests.slack.signing import (
+    app_mention_event,
+    event_callback_payload,
+    post,
+    sign,
+    signed_event,
+    signed_slash_command,
+    slash_command_payload,
+)
+from tests.slack.socket_server import SocketModeServer
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 SLACK_DOC_BODY = (
@@ -443,12 +447,16 @@ def test_socket_mode_client_connects_receives_and_acks(
         auto_reconnect_enabled=False,
     )
     client.socket_mode_request_listeners.append(listener)
+    hello = threading.Event()
+    client.message_listeners.append(
+        lambda _client, message, _raw: message.get("type") == "hello" and hello.set()
+    )
     try:
         client.connect()
         socket_server.wait_for_connection(timeout=3)
+        assert hello.wait(3), "client never received Slack's hello message"
         [open_call] = slack_emulator.calls_to("apps.connections.open")
         assert open_call.token == "xapp-1-test"
-        assert socket_server.sent[0]["type"] == "hello"
 
         event = app_mention_event("<@U0BOT> brief me")
         envelope_id = socket_server.send_events_api(event_callback_payload(event))

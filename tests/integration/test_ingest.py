@@ -1,0 +1,183 @@
+"""Ingestion end to end: a real web server on 127.0.0.1, a real SQLite file and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app import Container, build
+from bot.config import Settings
+from bot.ports import NewShare
+from bot.services import brief, ingest_links
+from tests.pages import PageServer
+
+pytestmark = pytest.mark.slow
+
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+KYIV_PAGE = """<!doctype html><html lang="en"><head><title>Strikes cut power in Kyiv | Harbour Times</title>
+<meta property="og:site_name" content="Harbour Times">
+<meta property="article:published_time" content="2025-02-20T07:00:00Z"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Strikes cut power in Kyiv as winter deepens</h1>
+<p class="byline">By Olena Hart</p>
+<p>Russian drones struck power stations around Kyiv overnight, leaving 400,000 homes without
+electricity as temperatures fell below freezing, Ukrainian officials said on Thursday.</p>
+<p>President Volodymyr Zelensky said the attacks were meant to break the country's will and
+asked European allies for more air-defence systems before the end of the month.</p>
+<p>Zelensky spoke after a call with Polish leaders, who promised generators and transformers.
+Engineers restored power to half of the affected districts by the evening.</p>
+<p>The national grid operator Ukrenergo said repairs could take weeks, and asked people to
+limit their use of heaters and washing machines during the evening peak.</p>
+</article><aside><h3>Read more</h3><a href="/x">Grain ships leave Odesa</a></aside>
+<footer>© 2025 Harbour Times. All rights reserved.</footer></body></html>"""
+
+RATES_PAGE = """<!doctype html><html><head><title>Bank holds rates</title>
+<meta property="og:site_name" content="Ledger"></head><body><main><article>
+<h1>Bank of England holds interest rates at 4.5%</h1>
+<p>The Bank of England kept interest rates at 4.5% on Thursday, with governor Andrew Bailey
+saying inflation was falling more slowly than the bank had hoped in the autumn.</p>
+<p>Six members of the Monetary Policy Committee voted to hold and three voted for a cut,
+a closer split than markets had expected, sending the pound lower against the dollar.</p>
+<p>Bailey said further cuts would be gradual, and that the bank would watch wage growth.</p>
+</article></main></body></html>"""
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path) -> Iterator[Container]:  # type: ignore[no-untyped-def]
+    settings = Settings.from_env(
+        {}, data_dir=tmp_path, database_url=database_url, fetch_allowlist=("127.0.0.1",),
+        fetch_max_bytes=200_000, fetch_timeout=3.0,
+    )
+    container = build(settings)
+    yield container
+    container.close()
+
+
+@pytest.fixture
+def server() -> Iterator[PageServer]:
+    with PageServer() as s:
+        yield s
+
+
+def share(hours_ago: float = 1, channel: str = "C1", user: str = "U1", private: bool = False) -> NewShare:
+    at = NOW - timedelta(hours=hours_ago)
+    return NewShare(team_id="T1", channel_id=channel, user_id=user, message_ts=f"{at.timestamp():.6f}",
+                    shared_at=at, channel_private=private)
+
+
+def ingest(app: Container, urls: list[str], s: NewShare):  # type: ignore[no-untyped-def]
+    return ingest_links(store=app.store, fetcher=app.fetcher, analyzer=app.analyzer, urls=urls,
+                        share=s, now=lambda: NOW)
+
+
+def test_two_pages_become_articles_with_points_actors_and_a_briefing(app, server):
+    kyiv = server.add("/world/kyiv-power", KYIV_PAGE)
+    rates = server.add("/business/rates", RATES_PAGE)
+    captures = ingest(app, [kyiv + "?utm_source=slack#comments", rates], share())
+    assert [c.record.status for c in captures] == ["done", "done"]
+
+    briefing = brief(store=app.store, topic="ukraine", now=NOW, since=timedelta(days=7))
+    assert len(briefing.stories) == 1, "only the Kyiv article is about Ukraine"
+    story = briefing.stories[0]
+    assert story.headline.startswith("Strikes cut power in Kyiv")
+    assert story.points and all(p.url == kyiv + "?utm_source=slack#comments" for p in story.points)
+    assert not any("Read more" in p.text or "rights reserved" in p.text for p in story.points)
+    people = [a.name for a in story.actors if a.type == "person"]
+    assert "Volodymyr Zelensky" in people and "Zelensky" not in people
+    assert {"kyiv", "ukrainian"} & {m.lower() for m in briefing.matched}
+
+
+def test_a_known_link_adds_a_share_and_fetches_nothing(app, server):
+    url = server.add("/a", KYIV_PAGE)
+    ingest(app, [url], share(hours_ago=5, user="U1"))
+    again = ingest(app, [url + "?utm_campaign=x", url + "#top"], share(hours_ago=1, user="U2", channel="C2"))
+    assert server.hits["/a"] == 1
+    assert len(again) == 1, "the same article twice in one message is one share"
+    assert again[0].record.status == "done" and not again[0].record.new_article
+    story = brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7)).stories[0]
+    assert set(story.shared_by) == {"U1", "U2"}
+
+
+@pytest.mark.parametrize(
+    ("path", "page", "reason"),
+    [
+        ("/missing", None, "404"),
+        ("/report.pdf", {"body": b"%PDF-1.7 binary", "content_type": "application/pdf"}, "not a web page"),
+        ("/empty", {"body": "<html><head></head><body></body></html>"}, "no readable article"),
+        ("/blob", {"body": bytes(range(256)) * 40, "content_type": None}, "not a web page"),
+        ("/huge", {"body": b"<p>" + b"x" * 1000 + b"</p>", "chunks": 400}, "larger than"),
+        ("/big-declared", {"body": b"<p>hi</p>" * 30_000}, "larger than"),
+    ],
+)
+def test_bad_pages_end_as_stored_failures_with_a_reason(app, server, path, page, reason):
+    if page is not None:
+        server.add(path, **page)
+    [capture] = ingest(app, [server.url(path)], share())
+    assert capture.record.status == "failed"
+    assert reason in capture.record.failure_reason
+    assert app.store.counts()["failed"] == 1
+
+
+def test_compressed_bomb_is_cut_at_the_size_cap(app, server):
+    url = server.add_gzip("/bomb", b"<html><body><p>" + b"a" * 5_000_000 + b"</p></body></html>")
+    [capture] = ingest(app, [url], share())
+    assert capture.record.status == "failed" and "larger than" in capture.record.failure_reason
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("ftp://example.org/file", "only http and https"),
+        ("javascript:alert(1)", "only http and https"),
+        ("http://10.1.2.3/internal", "private or local address"),
+        ("http://[::1]:8080/", "private or local address"),
+    ],
+)
+def test_hostile_urls_are_refused_before_any_request(app, url, reason):
+    [capture] = ingest(app, [url], share())
+    if capture.record is None:
+        assert reason in capture.error
+    else:
+        assert capture.record.status == "failed" and reason in capture.record.failure_reason
+
+
+def test_redirect_to_a_private_address_is_refused(app, server):
+    url = server.add("/go", b"", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data"})
+    [capture] = ingest(app, [url], share())
+    assert capture.record.status == "failed"
+    assert "169.254.169.254" in capture.record.failure_reason
+
+
+def test_the_window_counts_from_when_the_team_shared_the_article(app, server):
+    old = server.add("/old", KYIV_PAGE.replace("2025-02-20", "2019-01-01"))
+    ingest(app, [old], share(hours_ago=24 * 10))
+    assert brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7)).is_empty
+    ingest(app, [old], share(hours_ago=2, user="U9"))
+    fresh = brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7))
+    assert len(fresh.stories) == 1, "an old article shared today is news to the team"
+
+
+def test_private_channel_shares_stay_in_their_channel(app, server):
+    url = server.add("/secret", KYIV_PAGE)
+    ingest(app, [url], share(channel="G_PRIVATE", private=True))
+    seen_elsewhere = brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7),
+                           team_id="T1", channel_id="C_PUBLIC")
+    seen_there = brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7),
+                       team_id="T1", channel_id="G_PRIVATE")
+    other_team = brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7),
+                       team_id="T2", channel_id="G_PRIVATE")
+    assert seen_elsewhere.is_empty and other_team.is_empty
+    assert len(seen_there.stories) == 1
+
+
+def test_actors_are_one_row_across_articles(app, server):
+    a = server.add("/a", KYIV_PAGE)
+    b = server.add("/b", KYIV_PAGE.replace("Strikes cut power", "Blackouts spread").replace("400,000", "500,000"))
+    ingest(app, [a, b], share())
+    briefing = brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7))
+    leaders = {(x.name, x.articles) for x in briefing.leading_actors}
+    assert ("Volodymyr Zelensky", 2) in leaders
+    assert len(briefing.stories) == 1 and briefing.stories[0].sources == 1

@@ -1,0 +1,320 @@
+"""Actor resolution: one article's canonical actors, and matching them across articles."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.briefing.actors import (
+    clean_name,
+    match_existing_actor,
+    merge_actor,
+    merge_aliases,
+    resolve_actors,
+    split_entity,
+)
+from bot.briefing.gazetteer import country_of_demonym, expand_topic
+from bot.briefing.model import Actor, ActorType, AnnotatedText, Mention, Sentence, Token
+
+PERSON, ORG, PLACE, GROUP = (
+    ActorType.PERSON,
+    ActorType.ORGANIZATION,
+    ActorType.PLACE,
+    ActorType.GROUP,
+)
+
+
+def annotate(text: str, mentions: list[tuple[str, str]], title: str = "") -> AnnotatedText:
+    """An AnnotatedText for ``text``: one sentence a line, mentions found left to right."""
+    found, pos = [], 0
+    for surface, label in mentions:
+        start = text.index(surface, pos)
+        pos = start + len(surface)
+        found.append((surface, label, start, pos))
+    sentences, offset = [], 0
+    for line in text.split("\n"):
+        tokens = []
+        for m in re.finditer(r"\w+(?:[.'’]\w+)*\.?|[^\w\s]", line):
+            start, end = offset + m.start(), offset + m.end()
+            label = next((lab for _, lab, s, e in found if s <= start < e), "")
+            tokens.append(Token(m.group(), m.group().lower(), "PROPN", False, start, end, label))
+        sentences.append(Sentence(offset, offset + len(line), line, tuple(tokens)))
+        offset += len(line) + 1
+    return AnnotatedText(
+        text=text,
+        sentences=tuple(sentences),
+        mentions=tuple(
+            Mention(surface, label, s, e, _sentence_of(sentences, s))
+            for surface, label, s, e in found
+        ),
+        title=title,
+    )
+
+
+def _sentence_of(sentences: list[Sentence], offset: int) -> int:
+    return next(i for i, s in enumerate(sentences) if s.start <= offset <= s.end)
+
+
+def by_name(actors: tuple[Actor, ...]) -> dict[str, Actor]:
+    return {a.name: a for a in actors}
+
+
+def test_surname_joins_full_name_and_keeps_it_as_alias():
+    doc = annotate(
+        "Donald Trump met reporters.\nTrump said he would return.\nTrump left.",
+        [("Donald Trump", "PERSON"), ("Trump", "PERSON"), ("Trump", "ORG")],
+    )
+    actors = resolve_actors(doc)
+    assert [(a.name, a.type) for a in actors] == [("Donald Trump", PERSON)]
+    assert actors[0].aliases == ("Trump",)
+    assert actors[0].mentions == 3
+
+
+def test_type_is_the_majority_of_all_mentions():
+    doc = annotate(
+        "Acme Corp grew. Acme Corp hired. Acme Corp sold. Acme Corp won.",
+        [("Acme Corp", "ORG"), ("Acme Corp", "PERSON"), ("Acme Corp", "ORG"), ("Acme Corp", "ORG")],
+    )
+    actors = resolve_actors(doc)
+    assert [(a.name, a.type, a.mentions) for a in actors] == [("Acme Corp", ORG, 4)]
+
+
+def test_titles_possessives_and_the_are_stripped_and_role_is_kept():
+    doc = annotate(
+        "French President Emmanuel Macron spoke.\nMacron's aides agreed with the Kremlin.",
+        [
+            ("French", "NORP"),
+            ("Emmanuel Macron", "PERSON"),
+            ("Macron's", "PERSON"),
+            ("the Kremlin", "ORG"),
+        ],
+    )
+    actors = by_name(resolve_actors(doc))
+    macron = actors["Emmanuel Macron"]
+    assert macron.role == "French President"
+    assert macron.aliases == ("Macron",)
+    assert actors["Kremlin"].type is ORG
+    assert actors["French"].type is GROUP and actors["French"].country == "France"
+
+
+@pytest.mark.parametrize(
+    ("surface", "label", "expected"),
+    [
+        ("Prime Minister Keir Starmer's", "PERSON", ("Keir Starmer", "Prime Minister")),
+        ("Secretary of Defense Pete Hegseth", "PERSON", ("Pete Hegseth", "Secretary of Defense")),
+        ("Mr. Smith", "ORG", ("Smith", "Mr.")),
+        ("the United States", "GPE", ("United States", "")),
+        ("U.S.", "GPE", ("U.S.", "")),
+        ("Ursula von der Leyen", "PERSON", ("Ursula von der Leyen", "")),
+        ("General Motors", "ORG", ("General Motors", "")),
+    ],
+)
+def test_clean_name(surface, label, expected):
+    assert clean_name(surface, label) == expected
+
+
+def test_junk_entities_are_dropped():
+    doc = annotate(
+        "On 1996-08-30 it rose 5 percent , they said , and - fell .",
+        [("1996-08-30", "PERSON"), ("it", "GPE"), ("5", "ORG"), ("they", "PERSON"), ("-", "ORG")],
+    )
+    assert resolve_actors(doc) == ()
+
+
+def test_country_names_are_places_under_one_name():
+    doc = annotate(
+        "The U.S. and the United States of America.\nUS troops.",
+        [("U.S.", "ORG"), ("the United States of America", "GPE"), ("US", "GPE")],
+    )
+    actors = resolve_actors(doc)
+    assert [(a.name, a.type) for a in actors] == [("United States", PLACE)]
+    assert set(actors[0].aliases) == {"U.S.", "United States of America", "US"}
+
+
+def test_acronym_joins_its_long_form():
+    doc = annotate(
+        "The European Union and the EU.\nThe World Health Organization (WHO) warned.",
+        [
+            ("The European Union", "ORG"),
+            ("EU", "ORG"),
+            ("The World Health Organization", "ORG"),
+            ("WHO", "ORG"),
+        ],
+    )
+    actors = by_name(resolve_actors(doc))
+    assert set(actors) == {"European Union", "World Health Organization"}
+    assert actors["European Union"].aliases == ("EU",)
+
+
+def test_results_table_names_get_their_layout_types():
+    text = (
+        "CRICKET - COUNTY SCORES.\n"
+        "LONDON 1996-08-30\n"
+        "At Hove: Sussex 363 and 144 (W. Athey 111), Lancashire 218 and 53-0.\n"
+        "Pete Sampras (U.S.) beat Tim Henman (Britain) 6-3 6-4"
+    )
+    doc = annotate(
+        text,
+        [
+            ("LONDON", "GPE"),
+            ("Sussex 363", "PERSON"),
+            ("W. Athey 111", "ORG"),
+            ("Pete Sampras", "ORG"),
+            ("Tim Henman", "GPE"),
+        ],
+    )
+    actors = by_name(resolve_actors(doc))
+    assert actors["Sussex"].type is ORG
+    assert actors["Lancashire"].type is ORG
+    assert actors["W. Athey"].type is PERSON
+    assert actors["Hove"].type is PLACE
+    assert actors["London"].type is PLACE
+    assert actors["Pete Sampras"].type is PERSON and actors["Tim Henman"].type is PERSON
+    assert actors["United States"].type is PLACE
+
+
+def test_all_caps_headline_guesses_need_support_from_the_body():
+    doc = annotate(
+        "SOCCER - SHEARER NAMED AS CAPTAIN OF ENGLAND.\nAlan Shearer was named in London.",
+        [
+            ("SOCCER - SHEARER", "ORG"),
+            ("ENGLAND", "GPE"),
+            ("Alan Shearer", "PERSON"),
+            ("London", "GPE"),
+        ],
+    )
+    names = {a.name for a in resolve_actors(doc)}
+    assert names == {"Alan Shearer", "England", "London"}
+
+
+def test_split_entity_cuts_at_scores_dashes_and_brackets():
+    assert split_entity("Romania - Cosmin Contra") == ["Romania", "Cosmin Contra"]
+    assert split_entity("Scott Draper (Australia") == ["Scott Draper", "Australia"]
+    assert split_entity("Pohang 3 Ulsan 2") == ["Pohang", "Ulsan"]
+    assert split_entity("Bank of America") == ["Bank of America"]
+
+
+def test_salience_prefers_title_and_lead():
+    text = "\n".join(
+        ["Angela Merkel spoke.", "x.", "y.", "z.", "Olaf Scholz replied.", "Scholz left."]
+    )
+    doc = annotate(
+        text,
+        [("Angela Merkel", "PERSON"), ("Olaf Scholz", "PERSON"), ("Scholz", "PERSON")],
+        title="Merkel speaks",
+    )
+    actors = resolve_actors(doc)
+    assert [a.name for a in actors] == ["Angela Merkel", "Olaf Scholz"]
+    assert 0 <= actors[1].salience < actors[0].salience <= 1
+
+
+# --- across articles -----------------------------------------------------------------
+
+TRUMP = Actor("Donald Trump", PERSON, aliases=("Trump",))
+MELANIA = Actor("Melania Trump", PERSON, aliases=("Trump",))
+TRUMP_ORG = Actor("Trump Organization", ORG)
+EU = Actor("European Union", ORG, aliases=("EU",))
+
+
+def test_match_exact_name_same_type_only():
+    assert match_existing_actor([TRUMP_ORG, TRUMP], Actor("Donald Trump", PERSON)) == 1
+    assert match_existing_actor([TRUMP_ORG], Actor("Donald Trump", PERSON)) is None
+
+
+def test_surname_matches_only_an_unambiguous_person():
+    assert match_existing_actor([TRUMP_ORG, TRUMP], Actor("Trump", PERSON)) == 1
+    assert match_existing_actor([TRUMP, MELANIA], Actor("Trump", PERSON)) is None
+
+
+def test_match_by_alias_and_acronym():
+    assert match_existing_actor([EU], Actor("EU", ORG)) == 0
+    assert match_existing_actor([Actor("United States", PLACE)], Actor("U.S.", PLACE)) == 0
+    assert (
+        match_existing_actor(
+            [Actor("Ukrainian", GROUP, country="Ukraine")],
+            Actor("Ukrainians", GROUP, country="Ukraine"),
+        )
+        == 0
+    )
+    assert match_existing_actor([EU], Actor("UN", ORG)) is None
+
+
+def test_merge_actor_keeps_the_fuller_name_and_all_forms():
+    merged = merge_actor(Actor("Trump", PERSON, mentions=2), TRUMP)
+    assert merged.name == "Donald Trump"
+    assert merged.aliases == ("Trump",)
+    assert merged.mentions == 3
+    assert merge_aliases(["Trump", "trump"], ["Donald"], name="Donald Trump") == (
+        "Trump",
+        "Donald",
+    )
+
+
+# --- gazetteer -----------------------------------------------------------------------
+
+
+def test_expand_topic():
+    ukraine = {"ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"}
+    assert ukraine <= expand_topic("Ukraine")
+    assert expand_topic("ukrainian") == expand_topic("ukraine")
+    assert {"uk", "united kingdom", "britain", "british"} <= expand_topic("uk")
+    assert {"eu", "european union"} <= expand_topic("EU")
+    assert expand_topic("blockchain") == {"blockchain"}
+    assert country_of_demonym("British") == "United Kingdom"
+
+
+# --- through the real spaCy pipeline ---------------------------------------------------
+
+SEED_TITLE = (
+    "French President Emmanuel Macron and UK Prime Minister Keir Starmer head to Washington"
+)
+SEED_TEXT = """This week, French President Emmanuel Macron and UK Prime Minister Keir Starmer plan to \
+visit Washington, D.C., in an effort to persuade former President Donald Trump to reconsider his \
+stance on the ongoing conflict in Ukraine.
+Macron's visit coincides with the third anniversary of Russia's invasion of Ukraine.
+Starmer is scheduled to arrive in Washington on Thursday.
+In advance of the meetings, Macron has engaged in discussions with key European leaders, \
+including Ursula von der Leyen.
+Trump's previous opposition to direct U.S. military support complicates these negotiations.
+Macron plans to stress to Trump the need for a stronger stance against Russian President \
+Vladimir Putin.
+Starmer has called for Ukrainian President Volodymyr Zelensky to be included in peace talks.
+Zelensky thanked Starmer, and Putin did not comment."""
+
+
+@pytest.fixture(scope="module")
+def seed_actors() -> tuple[Actor, ...]:
+    from bot.extraction.nlp import SpacyAnalyzer
+
+    return SpacyAnalyzer().analyze(SEED_TITLE, SEED_TEXT).actors
+
+
+@pytest.mark.slow
+def test_seed_people_once_each_under_full_name(seed_actors):
+    people = [a.name for a in seed_actors if a.type is PERSON]
+    for name in (
+        "Emmanuel Macron",
+        "Keir Starmer",
+        "Donald Trump",
+        "Volodymyr Zelensky",
+        "Vladimir Putin",
+        "Ursula von der Leyen",
+    ):
+        assert people.count(name) == 1, (name, people)
+    for short in ("Macron", "Starmer", "Trump", "Putin", "Zelensky", "Leyen"):
+        assert all(a.name != short for a in seed_actors), short
+
+
+@pytest.mark.slow
+def test_seed_places_groups_and_types(seed_actors):
+    actors = by_name(seed_actors)
+    assert actors["Russia"].type is PLACE
+    assert actors["Ukrainian"].type is GROUP and actors["Ukrainian"].country == "Ukraine"
+    assert actors["Emmanuel Macron"].role == "French President"
+    names_by_type: dict[str, set[ActorType]] = {}
+    for a in seed_actors:
+        for n in (a.name, *a.aliases):
+            names_by_type.setdefault(n.casefold(), set()).add(a.type)
+    assert not [n for n, t in names_by_type.items() if {PERSON, ORG} <= t]
+    assert seed_actors[0].salience >= seed_actors[-1].salience
