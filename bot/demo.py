@@ -105,7 +105,7 @@ def run_demo(*, topic: str, seeds: Path | None, keep: Path | None) -> None:
             f"from a local web server in {time.monotonic() - started:.1f} s.\n",
             err=True,
         )
-        typer.echo(f"$ /brief {topic}\n")
+        typer.echo(f"$ /brief {topic}\n", err=True)
         typer.echo(render_text(briefing), nl=False)
         if failed:
             raise BriefbotError(f"{len(failed)} seed articles could not be read")

@@ -152,6 +152,10 @@ def split_entity(surface: str) -> list[str]:
     return [p for p in (x.strip() for x in parts) if p]
 
 
+def _is_event(name: str) -> bool:
+    return " " in name and name.rsplit(" ", 1)[1].casefold() in gazetteer.EVENT_SUFFIXES
+
+
 def is_junk(name: str) -> bool:
     """Dates, numbers, pronouns, lower-case phrases, single characters, punctuation."""
     letters = sum(ch.isalpha() for ch in name)
@@ -215,7 +219,7 @@ def _collect(
     if atype is None:
         return
     name, title = clean_name(part, label)
-    if is_junk(name):
+    if is_junk(name) or _is_event(name):
         return
     country = gazetteer.country_of(name) if gazetteer.is_country_name(name) else None
     key = _key(country.name if country else name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from bot.briefing.model import ActorCount, ActorType, ArticleView, Briefing, Story
@@ -12,8 +12,11 @@ from bot.briefing.stories import best_points, group_stories, story_key
 
 MAX_STORIES = 5
 POINTS_PER_STORY = 3
-ACTORS_PER_STORY = 6
-LEADING_ACTORS = 8
+# How many actors of each type a story's "Who" line and the closing line show: people
+# first, then organisations, then a few places; groups ("Ukrainian") never.
+STORY_QUOTA = {ActorType.PERSON: 6, ActorType.ORGANIZATION: 3, ActorType.PLACE: 2}
+LEADING_QUOTA = {ActorType.PERSON: 6, ActorType.ORGANIZATION: 3, ActorType.PLACE: 3}
+MIN_RELEVANCE = 0.1  # below this an article only mentions the topic in passing
 RECENCY_HALF_LIFE_HOURS = 48.0
 
 
@@ -25,43 +28,28 @@ def story_score(articles: Sequence[ArticleView], now: datetime) -> float:
     latest = max(a.first_shared_at for a in articles)
     age_hours = max(0.0, (now - latest).total_seconds() / 3600)
     recency = 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
-    return 2.0 * relevance + 0.6 * math.log1p(shares) + 0.8 * math.log1p(outlets - 1) + recency
+    return 3.0 * relevance + 0.6 * math.log1p(shares) + 0.8 * math.log1p(outlets - 1) + recency
 
 
-def _story_actors(articles: Sequence[ArticleView]) -> tuple[ActorCount, ...]:
-    counts: Counter[tuple[str, ActorType]] = Counter()
-    weight: Counter[tuple[str, ActorType]] = Counter()
-    roles: dict[tuple[str, ActorType], str] = {}
-    for article in articles:
-        for actor in article.actors:
-            key = (actor.name, actor.type)
-            counts[key] += 1
-            weight[key] += actor.salience + 0.05 * actor.mentions
-            if actor.role and key not in roles:
-                roles[key] = actor.role
-    order = {ActorType.PERSON: 0, ActorType.ORGANIZATION: 1, ActorType.PLACE: 2, ActorType.GROUP: 3}
-    ranked = sorted(weight, key=lambda k: (-weight[k], order[k[1]], k[0]))
-    chosen = [k for k in ranked if k[1] is not ActorType.GROUP][:ACTORS_PER_STORY]
-    chosen.sort(key=lambda k: (order[k[1]], -weight[k]))
-    return tuple(ActorCount(n, t, counts[(n, t)], roles.get((n, t))) for n, t in chosen)
-
-
-def leading_actors(articles: Sequence[ArticleView], limit: int = LEADING_ACTORS) -> tuple[ActorCount, ...]:
-    """The actors across the whole briefing, by how many articles name them (groups aside)."""
+def rank_actors(
+    articles: Sequence[ArticleView], quota: Mapping[ActorType, int]
+) -> tuple[ActorCount, ...]:
+    """Actors across articles, by articles naming them then salience, within a per-type quota."""
     counts: Counter[tuple[str, ActorType]] = Counter()
     weight: defaultdict[tuple[str, ActorType], float] = defaultdict(float)
     roles: dict[tuple[str, ActorType], str] = {}
     for article in articles:
         for actor in article.actors:
-            if actor.type is ActorType.GROUP:
-                continue
             key = (actor.name, actor.type)
             counts[key] += 1
-            weight[key] += actor.salience
+            weight[key] += actor.salience + 0.02 * actor.mentions
             if actor.role:
                 roles.setdefault(key, actor.role)
-    ranked = sorted(counts, key=lambda k: (-counts[k], -weight[k], k[0]))[:limit]
-    return tuple(ActorCount(n, t, counts[(n, t)], roles.get((n, t))) for n, t in ranked)
+    ranked = sorted(counts, key=lambda k: (-counts[k], -weight[k], k[0]))
+    out = []
+    for kind, limit in quota.items():
+        out += [k for k in ranked if k[1] is kind][:limit]
+    return tuple(ActorCount(n, t, counts[(n, t)], roles.get((n, t))) for n, t in out)
 
 
 def compose_briefing(
@@ -80,6 +68,7 @@ def compose_briefing(
     than new; ``known_actors`` (names an earlier briefing already showed) lets the briefing
     point out actors new to the topic. Without them nothing is marked.
     """
+    articles = [a for a in articles if a.relevance >= MIN_RELEVANCE]
     ordered = sorted(articles, key=lambda a: (-a.relevance, -a.first_shared_at.timestamp(), a.id))
     stories = []
     for group in group_stories(ordered):
@@ -94,7 +83,7 @@ def compose_briefing(
                 url=lead.url,
                 articles=tuple(group),
                 points=tuple(best_points(group, POINTS_PER_STORY)),
-                actors=_story_actors(group),
+                actors=rank_actors(group, STORY_QUOTA),
                 score=story_score(group, now),
                 status=status,
                 shared_by=tuple(dict.fromkeys(s.user_id for a in group for s in a.shares)),
@@ -102,7 +91,7 @@ def compose_briefing(
             )
         )
     stories.sort(key=lambda s: -s.score)
-    leaders = leading_actors(articles)
+    leaders = rank_actors(articles, LEADING_QUOTA)
     new_actors: tuple[str, ...] = ()
     if known_actors is not None:
         new_actors = tuple(a.name for a in leaders if a.name not in known_actors)

@@ -273,6 +273,11 @@ ORG_SUFFIXES = word_set(
     exchange securities industries motors organisation organization authority court company
     foundation trust league army navy police"""
 )
+# Last words of events and competitions: named, but not actors.
+EVENT_SUFFIXES = word_set(
+    """cup open games olympics olympic championship championships prix tournament trophy
+    series final finals classic marathon rally tour derby"""
+)
 PLACE_SUFFIXES = word_set(
     """airport stadium park road street avenue river mountains mountain island islands sea
     ocean lake bay valley prison square bridge hospital province region county district

@@ -82,8 +82,14 @@ _RUN_ON = re.compile(
 
 
 def run_on_breaks(text: str) -> list[int]:
-    """Offsets in ``text`` where a run-on caption or second sentence starts."""
-    return [m.end() for m in _RUN_ON.finditer(text)]
+    """Offsets in ``text`` where a run-on caption, a second sentence or a new line starts.
+
+    A statement never spans a line break: extracted article text puts one paragraph (or one
+    caption, one byline) a line, and the sentence splitter may join two of them.
+    """
+    cuts = {m.end() for m in _RUN_ON.finditer(text)}
+    cuts.update(m.end() for m in re.finditer(r"\n\s*", text))
+    return sorted(c for c in cuts if 0 < c < len(text))
 
 
 def lead_matter_end(text: str) -> int:

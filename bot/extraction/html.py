@@ -28,7 +28,7 @@ FULL, PARTIAL, METADATA_ONLY = "full", "partial", "metadata"
 
 MAX_HTML_CHARS = 5_000_000  # pages past this are cut: no article needs more, lxml's memory does
 PARTIAL_WORDS = 60  # fewer words than this is a teaser, not an article
-LONGER = 1.5  # a structured copy this much longer than trafilatura's text may replace it...
+LONGER = 1.8  # a structured copy this much longer than trafilatura's text may replace it...
 CONTAINED = 0.85  # ...when it holds at least this share of trafilatura's words
 
 _JSON_LD = re.compile(
