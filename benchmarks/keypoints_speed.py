@@ -30,7 +30,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 
-    rows = [json.loads(line) for line in open(args.data / "summ" / "cnndm.jsonl") if line.strip()]
+    with open(args.data / "summ" / "cnndm.jsonl", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
     texts = [r["text"][:MAX_CHARS] for r in rows]
     nlp = load_pipeline(args.model)
     list(nlp.pipe(texts[:4]))  # warm-up: first calls allocate

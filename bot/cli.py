@@ -146,6 +146,66 @@ def demo(
     run_demo(topic=topic, seeds=seeds, keep=keep)
 
 
+@cli.command()
+def run() -> None:
+    """Everything in one process: Socket Mode, ingestion workers and the scheduler."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.slack_app import build_slack
+
+    container = _container()
+    if not container.settings.slack_app_token:
+        raise BriefbotError("SLACK_APP_TOKEN is not set: the app-level token (xapp-...) for Socket Mode")
+    with _closing(container):
+        app, deps = build_slack(container, http=False)
+        deps.pool.start_sweeper()
+        handler = SocketModeHandler(app, container.settings.slack_app_token)
+        typer.echo("briefbot: connected in Socket Mode; Ctrl-C stops", err=True)
+        handler.start()
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 3000,
+    threads: Annotated[int, typer.Option(help="HTTP worker threads")] = 8,
+    workers: Annotated[bool, typer.Option(help="also run ingestion workers here")] = True,
+) -> None:
+    """HTTP mode: Slack events, commands and interactivity at /slack/events."""
+    from bot.server import serve as serve_http
+    from bot.slack_app import build_slack
+
+    container = _container()
+    with _closing(container):
+        app, deps = build_slack(container, http=True)
+        if workers:
+            deps.pool.start_sweeper()
+        typer.echo(f"briefbot: serving Slack at http://{host}:{port}/slack/events", err=True)
+        serve_http(app, container.db, host=host, port=port, threads=threads)
+
+
+@cli.command()
+def worker(
+    interval: Annotated[float, typer.Option(help="seconds between looks at the queue")] = 2.0,
+) -> None:
+    """Ingestion workers only: fetch and analyse the articles other processes queued."""
+    from bot.app import utcnow
+    from bot.worker import IngestionPool
+
+    container = _container()
+    with _closing(container):
+        s = container.settings
+        pool = IngestionPool(store=container.store, fetcher=container.fetcher, analyzer=container.analyzer,
+                             now=utcnow, workers=s.workers, max_attempts=s.max_attempts, sweep_seconds=interval)
+        typer.echo("briefbot: worker waiting for articles; Ctrl-C stops", err=True)
+        try:
+            while True:
+                if not pool.sweep_once():
+                    time.sleep(interval)
+        finally:
+            pool.shutdown()
+
+
 def main() -> None:
     started = time.monotonic()
     try:

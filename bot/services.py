@@ -108,7 +108,7 @@ def process_articles(
 
 
 def analyze_batch(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> list[Analysis]:
-    return list(analyzer.analyze_many(items)) if items else []
+    return analyzer.analyze_batch(items) if items else []
 
 
 def page_content(article: object) -> PageContent:

@@ -17,6 +17,12 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Lower-case words inside personal names: "Ursula von der Leyen", "André Corrêa do Lago".
+PARTICLES = word_set(
+    "von van de der den del della di da do du la le al el bin ibn ben dos das ter zu y"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Country:
     name: str
@@ -262,7 +268,8 @@ KNOWN_ORGANIZATIONS = frozenset(
     TASS|RIA Novosti|Yonhap|Kyodo|Anadolu|Al Jazeera|BBC|CNN|Fox News|NPR|ABC|CBS|NBC|
     New York Times|Washington Post|Wall Street Journal|Financial Times|The Guardian|
     The Economist|Politico|Axios|Dow Jones|Nasdaq|Moody's|Standard & Poor's|Fitch|Hamas|
-    Hezbollah|Taliban|Kremlin|Pentagon|Congress|Senate|Parliament|Bundestag|Knesset|Duma""".replace(
+    Hezbollah|Taliban|Kremlin|Pentagon|Congress|Senate|Parliament|Bundestag|Knesset|Duma|
+    Ofgem|Ofcom|Ofwat|Ofsted|Ofqual""".replace(
         "\n", ""
     ).split("|")
 )
@@ -278,10 +285,53 @@ EVENT_SUFFIXES = word_set(
     """cup open games olympics olympic championship championships prix tournament trophy
     series final finals classic marathon rally tour derby"""
 )
+# Endings of one-word company names coined from a sector: "Ukrenergo", "Rosatom", "Gazprom".
+ORG_NAME_ENDINGS = ("energo", "atom", "prom", "neft", "gaz", "tech", "soft", "bank", "corp")
+# First words of geographic names: "River Teviot", "Lake Geneva", "Mount Etna".
+PLACE_PREFIXES = word_set("river lake mount mt cape gulf isle sea")
 PLACE_SUFFIXES = word_set(
     """airport stadium park road street avenue river mountains mountain island islands sea
     ocean lake bay valley prison square bridge hospital province region county district
     state city"""
+)
+
+
+# Large cities, regions and rivers that news names without a country: a place whatever one
+# tag says. Cities better known in sport by their club ("Barcelona", "Milan") and the
+# English cricket counties are left out on purpose: there the name is usually the team.
+KNOWN_PLACES = frozenset(
+    """New York|Los Angeles|Chicago|Houston|Philadelphia|San Francisco|Seattle|Miami|Atlanta|
+    Detroit|Dallas|Boston|Denver|Las Vegas|New Orleans|Silicon Valley|Wall Street|
+    Toronto|Montreal|Vancouver|Sao Paulo|São Paulo|Rio de Janeiro|Belém|Manaus|
+    Guadalajara|Monterrey|Medellin|Medellín|Valparaiso|Cordoba|Rosario|
+    Shanghai|Shenzhen|Guangzhou|Wuhan|Chengdu|Tianjin|Xinjiang|Tibet|Macau|Osaka|Kyoto|
+    Yokohama|Hiroshima|Fukushima|Okinawa|Busan|Mumbai|Bombay|Kolkata|Calcutta|Chennai|
+    Bangalore|Bengaluru|Hyderabad|Karachi|Lahore|Peshawar|Kashmir|Punjab|Kandahar|Herat|
+    Ho Chi Minh City|Saigon|Jeddah|Mecca|Medina|Basra|Mosul|Kirkuk|Erbil|Aleppo|Homs|Idlib|
+    Istanbul|Izmir|Antalya|Tel Aviv|Haifa|Gaza|Rafah|Khan Younis|West Bank|Golan Heights|
+    Alexandria|Suez|Sinai|Benghazi|Misrata|Darfur|Lagos|Kano|Mombasa|Johannesburg|
+    Cape Town|Durban|Casablanca|Marrakesh|Goma|Tigray|Sahel|
+    Odesa|Odessa|Kharkiv|Kharkov|Lviv|Dnipro|Zaporizhzhia|Kherson|Mykolaiv|Mariupol|
+    Donetsk|Luhansk|Bakhmut|Crimea|Donbas|Donbass|Sevastopol|Izmail|Chernihiv|Sumy|
+    Poltava|Kursk|Belgorod|Rostov|St Petersburg|Saint Petersburg|Novosibirsk|Kaliningrad|
+    Siberia|Chechnya|Dagestan|Transnistria|Abkhazia|Nagorno-Karabakh|Gdansk|Krakow|
+    Hamburg|Frankfurt|Cologne|Stuttgart|Dusseldorf|Düsseldorf|Leipzig|Dresden|Bavaria|
+    Strasbourg|Nice|Toulouse|Lille|Calais|Normandy|Brittany|Corsica|Catalonia|Andalusia|
+    Basque Country|Sicily|Sardinia|Lombardy|Venice|Davos|Geneva|Zurich|Antwerp|Salzburg|
+    Gothenburg|Malmo|Bergen|Aarhus|Thessaloniki|Crete|Lapland|
+    Birmingham|Bristol|Leicester|Coventry|Oxford|Cambridge|Brighton|Plymouth|Sunderland|
+    Aberdeen|Dundee|Inverness|Perth|Stirling|Swansea|Derry|Westminster|Whitehall|
+    Downing Street|Perthshire|Aberdeenshire|Fife|Galloway|Dumfries|Highlands|Orkney|
+    Shetland|Cornwall|Devon|Cumbria|Northumberland|Merseyside|Tyneside|Teesside|
+    East Anglia|Home Counties|Scottish Borders|Snowdonia|Lake District|Ulster|
+    Danube|Rhine|Thames|Nile|Amazon|Mississippi|Dnipro River|Dnieper|Volga|Yangtze|
+    Mekong|Ganges|Euphrates|Tigris|Jordan River|Baltic|Mediterranean|Black Sea|
+    Red Sea|North Sea|Caspian|Arctic|Antarctica|Atlantic|Pacific|Gulf of Mexico|
+    Strait of Hormuz|Hormuz|Bosphorus|Balkans|Caucasus|Scandinavia|Middle East|Europe|
+    Asia|Africa|Latin America|South America|North America|Central America|Caribbean|
+    Southeast Asia|East Asia|Central Asia|Western Europe|Eastern Europe|Oceania""".replace(
+        "\n", ""
+    ).split("|")
 )
 
 
@@ -292,6 +342,20 @@ def is_known_organization(name: str) -> bool:
 @cache
 def _known_orgs() -> frozenset[str]:
     return frozenset(n.strip().casefold() for n in KNOWN_ORGANIZATIONS)
+
+
+def is_known_place(name: str) -> bool:
+    """A capital, a place listed with a country, or one of :data:`KNOWN_PLACES`."""
+    key = name.strip().casefold()
+    if key in _known_places():
+        return True
+    c = country_of(key)
+    return c is not None and key in {f.casefold() for f in (c.capital, *c.related)}
+
+
+@cache
+def _known_places() -> frozenset[str]:
+    return frozenset(n.strip().casefold() for n in KNOWN_PLACES)
 
 
 @cache

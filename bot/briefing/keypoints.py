@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from bot.briefing.model import AnnotatedText, KeyPoint, Sentence
 from bot.briefing.text import (
@@ -95,7 +96,7 @@ def _candidates(text: str, sent: Sentence, entity_of: dict[int, str]) -> list[_C
     cuts = [start + k for k in run_on_breaks(text[start : sent.end])]
     bounds = [start, *cuts, sent.end]
     found = []
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in pairwise(bounds):
         a += lead_matter_end(text[a:b])
         c = _candidate(text, a, b, sent, entity_of)
         if c is not None:

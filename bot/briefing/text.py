@@ -67,8 +67,11 @@ _BOILERPLATE = [
 ]
 
 # Captions in some outlets ("Pictured: ..."; "Jane Doe (left) ...") read like sentences.
-_CAPTION_HINT = re.compile(r"\((?:pictured|left|right|centre|center|above|below|inset)\b|"
-                           r"\bpictured\b|^[A-Z][\w' -]{1,30}:\s", re.IGNORECASE)
+_CAPTION_HINT = re.compile(
+    r"\((?:pictured|left|right|centre|center|above|below|inset)\b|"
+    r"\bpictured\b|^[A-Z][\w' -]{1,30}:\s",
+    re.IGNORECASE,
+)
 
 
 # Where a caption without a full stop runs into the next sentence ("... in 2013 The man

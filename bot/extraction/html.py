@@ -6,8 +6,8 @@ wrong, and both are checked against the page's own structured copy of the articl
 JSON-LD ``articleBody``, or the paragraphs of its ``<article>`` element):
 
 - trafilatura keeps only part of a long article (a page that splits its body over several
-  containers): when the structured copy is much longer and contains what trafilatura found,
-  the structured copy is the article;
+  containers), or only a teaser: when the structured copy is much longer and contains what
+  trafilatura found (or trafilatura found under ``PARTIAL_WORDS``), it is the article;
 - trafilatura finds nothing: its default and recall modes are tried, then the structured
   copy, then the page's meta description (quality ``metadata``).
 """
@@ -107,6 +107,8 @@ def _replaces(structured: str, text: str) -> bool:
     size = sum(found.values())
     if sum(whole.values()) < LONGER * size:
         return False
+    if size < PARTIAL_WORDS:  # a teaser or a headline: the structured copy is the article
+        return True
     return sum((found & whole).values()) >= CONTAINED * size
 
 

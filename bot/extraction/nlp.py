@@ -6,6 +6,7 @@ selection and actor resolution never see spaCy.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -69,6 +70,7 @@ class SpacyAnalyzer:
         self.batch_size = batch_size
         self.n_process = n_process
         self._nlp: Any = None
+        self._lock = threading.Lock()
 
     @property
     def nlp(self) -> Any:
@@ -85,9 +87,15 @@ class SpacyAnalyzer:
         for doc, title in docs:
             yield to_annotated(doc, title)
 
-    def analyze_many(self, items: Sequence[tuple[str, str]] | Iterable[tuple[str, str]]) -> Iterator[Analysis]:
+    def analyze_many(self, items: Iterable[tuple[str, str]]) -> Iterator[Analysis]:
+        """Streams analyses; for use from one thread at a time (see ``analyze_batch``)."""
         for annotated in self.annotate(items):
             yield analyze_annotated(annotated)
+
+    def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[Analysis]:
+        """Thread-safe: worker threads share one pipeline, one batch at a time."""
+        with self._lock:
+            return list(self.analyze_many(items))
 
     def analyze(self, title: str, text: str) -> Analysis:
         return next(iter(self.analyze_many([(title, text)])))

@@ -99,16 +99,18 @@ def test_json_ld_article_body_when_the_page_renders_no_text():
 
 
 def test_a_body_split_over_many_containers_is_kept_whole():
-    # Some sites wrap each paragraph in its own layout block; precision mode keeps one block.
-    paras = PARAGRAPHS * 3
-    body = "\n".join(
-        f'<div class="body-block"><div class="inner"><p>{p}</p></div></div>'
-        + '<div class="ad">Advertisement</div>'
-        for p in paras
-    )
+    # Some sites cut the body into sibling "article__body" blocks with ad rows between them;
+    # trafilatura then keeps the first block only, while <article> holds the whole text.
+    chunks = [
+        [f"{p} It is note {i}{j} of the plan." for j, p in enumerate(PARAGRAPHS)] for i in "123"
+    ]
+    grid = '<div class="grid"><div class="body article__body">{}</div></div>'
+    ad = '<div class="row full-bleed-ad"><div class="ad">Advertisement</div></div>'
+    body = ad.join(grid.format("".join(f"<p>{p}</p>" for p in c)) for c in chunks)
     art = extract_article(page(body=body), "https://x.example/a")
-    for p in PARAGRAPHS:
+    for p in (p for c in chunks for p in c):
         assert p in art.text
+    assert "Advertisement" not in art.text
 
 
 def test_a_short_text_is_partial():

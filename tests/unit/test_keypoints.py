@@ -10,15 +10,14 @@ from bot.briefing.keypoints import select_key_points
 from bot.briefing.model import AnnotatedText, Sentence, Token
 from bot.briefing.text import is_boilerplate, lead_matter_end
 
-VERBS = {
-    "passed", "said", "voted", "approved", "announced", "warned", "rose", "fell", "signed",
-    "cut", "expects", "gathered", "is", "was", "were", "has", "have", "will", "get", "called",
-    "reported", "added", "shows", "agreed", "spend", "follows", "struck", "went", "praised",
-    "mark", "like", "do", "think", "came", "grew", "raised", "made", "had", "expected",
-    "opened", "sang", "carry", "build", "cost",
-}
-STOP = {"the", "a", "an", "of", "to", "in", "on", "and", "for", "by", "at", "with", "is", "was",
-        "were", "has", "have", "will", "it", "its", "that", "this", "our", "you", "all", "more"}
+VERB_WORDS = """passed said voted approved announced warned rose fell signed cut expects gathered
+is was were has have will get called reported added shows agreed spend follows struck went
+praised mark like do think came grew raised made had expected opened sang carry build cost"""
+STOP_WORDS = (
+    "the a an of to in on and for by at with is was were has have will it its that this our"
+)
+VERBS = set(VERB_WORDS.split())
+STOP = set(STOP_WORDS.split()) | {"you", "all", "more"}
 
 
 def annotate(text: str, title: str = "") -> AnnotatedText:
@@ -174,8 +173,11 @@ def test_ordinary_sentences_are_not_boilerplate(line):
         ("(CNN)Sofia Vergara's ex-fiance spoke.", "Sofia Vergara's ex-fiance spoke."),
         ("New Delhi, India (CNN)As the earth shook", "As the earth shook"),
         ("LONDON (Reuters) - Shares fell", "Shares fell"),
-        ("By . Daily Mail Reporter . PUBLISHED: . 12:01 EST, 3 May 2013 . | . UPDATED: . "
-         "14:20 EST, 3 May 2013 . A man was", "A man was"),
+        (
+            "By . Daily Mail Reporter . PUBLISHED: . 12:01 EST, 3 May 2013 . | . UPDATED: . "
+            "14:20 EST, 3 May 2013 . A man was",
+            "A man was",
+        ),
         ("The Senate passed the bill", "The Senate passed the bill"),
     ],
 )

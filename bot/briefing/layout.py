@@ -1,0 +1,116 @@
+"""Evidence from the layout of newswire text: results tables, score lines, datelines.
+
+The tagger guesses worst where text is not prose. :func:`layout_mentions` finds names whose
+place in a line says what they are ("Sandrine Testud (France)" is a competitor, "LONDON
+1996-08-30" a place, "Glamorgan 259" a team), and :func:`caps_lines` finds the ALL-CAPS
+headlines and tables where a lone tag should not be trusted.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from bot.briefing import gazetteer
+from bot.briefing.gazetteer import PARTICLES
+from bot.briefing.model import AnnotatedText, Mention
+
+_WORD = r"[A-Z][\w'’.&-]*"
+_NAME = rf"{_WORD}(?:[ \t]+(?:(?:{'|'.join(sorted(PARTICLES))})[ \t]+)?{_WORD}){{0,3}}"
+_NUM = r"\d[\d.,/-]*"
+# "Sandrine Testud (France)": a ranked name with its country is a competitor.
+_WITH_COUNTRY = re.compile(rf"(?<![\w.])({_NAME})[ \t]*\([ \t]*({_NAME})[ \t]*\)")
+# "Cosmin Contra (31st)": a scorer and the minute.
+_WITH_MINUTE = re.compile(rf"(?<![\w.])({_NAME})[ \t]*\([ \t]*\d+(?:st|nd|rd|th)?(?:[ \t]+pen)?\)")
+# "P. Simmons", "T.O'Gorman": initials then a surname.
+_INITIALS = re.compile(
+    r"(?<![\w.])((?:[A-Z]\.[ \t]?){1,2}[A-Z][a-z]*'?[A-Z]?[a-z]{2,}(?:-[A-Z][a-z]+)?)"
+)
+# "Glamorgan 259 and 207", "Pohang 3 Ulsan 2": a name directly followed by a score.
+_WITH_SCORE = re.compile(rf"(?<![\w.])({_NAME})[ \t]+{_NUM}(?=[\s,;.)]|$)")
+# "LONDON 1996-08-30", "WASHINGTON (Reuters) -", "At Headingley:": where the story happens.
+_CAPS_NAME = r"[A-Z][A-Z.'’&-]+(?:[ \t]+[A-Z][A-Z.'’&-]+){0,3}"
+_DATELINE = re.compile(
+    rf"^({_CAPS_NAME})(?:,[^\\n(]{{0,20}})?[ \t]+(?:\d{{4}}-\d\d-\d\d|\((?:Reuters|AP|AFP)\))", re.M
+)
+_VENUE = re.compile(rf"^At[ \t]+({_NAME})[ \t]*[:(]", re.M)
+
+
+def layout_mentions(doc: AnnotatedText) -> list[tuple[Mention, int]]:
+    """Mentions the tagger misses or mistypes in results tables, score lines and datelines.
+
+    Each comes with the weight of its vote: layout is stronger evidence than one tag.
+    """
+    text = doc.text
+    starts = [s.start for s in doc.sentences]
+    found: list[tuple[Mention, int]] = []
+
+    def add(match: re.Match[str], group: int, label: str, weight: int) -> None:
+        name = match.group(group)
+        start = match.start(group)
+        sentence = max(0, bisect_right(starts, start) - 1)
+        found.append((Mention(name, label, start, start + len(name), sentence), weight))
+
+    for m in _DATELINE.finditer(text):
+        add(m, 1, "GPE", 2)
+    for m in _VENUE.finditer(text):
+        add(m, 1, "FAC", 2)
+    for m in _WITH_COUNTRY.finditer(text):
+        if gazetteer.is_country_name(m.group(2)) and not gazetteer.country_of(m.group(1)):
+            add(m, 1, "PERSON", 2)
+            add(m, 2, "GPE", 1)
+    for m in _WITH_MINUTE.finditer(text):
+        add(m, 1, "PERSON", 2)
+    for m in _INITIALS.finditer(text):
+        if not gazetteer.country_of(m.group(1).split()[0]):
+            add(m, 1, "PERSON", 2)
+    for line_start, line in _score_lines(text):
+        for m in _WITH_SCORE.finditer(line):
+            label = _score_label(m.group(1))
+            if label:
+                found.append(_score_mention(m.group(1), label, line_start + m.start(1), starts))
+    return found
+
+
+def _score_lines(text: str) -> list[tuple[int, str]]:
+    """Lines of a results table: at least two numbers and few lower-case words."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        words = line.split()
+        numbers = sum(bool(re.fullmatch(_NUM, w.strip(",;.()"))) for w in words)
+        lower = sum(w[:1].islower() for w in words)
+        if numbers >= 2 and lower <= max(2, len(words) // 4):
+            out.append((pos, line))
+        pos += len(line) + 1
+    return out
+
+
+def _score_label(name: str) -> str:
+    if gazetteer.is_country_name(name):
+        return "GPE"
+    if _INITIALS.fullmatch(name):
+        return "PERSON"
+    if " " not in name or name.isupper():
+        return "ORG"
+    return ""
+
+
+def _score_mention(name: str, label: str, start: int, starts: list[int]) -> tuple[Mention, int]:
+    sentence = max(0, bisect_right(starts, start) - 1)
+    return Mention(name, label, start, start + len(name), sentence), 2
+
+
+def caps_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of ALL-CAPS lines (headlines, tables), where the tagger guesses worst."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        letters = [ch for ch in line if ch.isalpha()]
+        if len(letters) >= 4 and sum(ch.isupper() for ch in letters) >= 0.9 * len(letters):
+            spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    i = bisect_right(spans, (start, 1 << 62))
+    return any(s < end and start < e for s, e in spans[max(0, i - 2) : i + 1])

@@ -1,0 +1,89 @@
+"""Briefbot in Slack: the Bolt App, its listeners and workers, built from a Container."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.app import Container, utcnow
+from bot.errors import ConfigError
+from bot.worker import IngestionPool
+from handlers import register_all
+from handlers.context import Deps
+from handlers.poster import SlackPoster, web_client
+
+log = logging.getLogger(__name__)
+PRIVACY_TTL = 600.0
+
+
+class ChannelPrivacy:
+    """Whether a channel's shares must stay in it: private, a DM, or shared with another org.
+
+    Asks conversations.info once per channel per ten minutes; when Slack cannot say, the
+    channel is treated as private, so nothing leaks.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str], tuple[float, bool]] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, client: WebClient, team_id: str, channel_id: str) -> bool:
+        key = (team_id, channel_id)
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit and time.monotonic() - hit[0] < PRIVACY_TTL:
+            return hit[1]
+        try:
+            info = client.conversations_info(channel=channel_id).get("channel") or {}
+            private = any(info.get(k) for k in ("is_private", "is_im", "is_mpim", "is_ext_shared", "is_shared"))
+        except SlackApiError as exc:
+            log.warning("conversations.info %s failed (%s): treating it as private", channel_id,
+                        exc.response.get("error"))
+            private = True
+        with self._lock:
+            self._cache[key] = (time.monotonic(), private)
+        return private
+
+
+def build_slack(container: Container, *, http: bool, topics: Any = None) -> tuple[App, Deps]:
+    """The Bolt App with every listener attached, and what the listeners share."""
+    s = container.settings
+    if not s.slack_bot_token:
+        raise ConfigError("SLACK_BOT_TOKEN is not set: the bot token (xoxb-...) of your Slack app")
+    if http and not s.slack_signing_secret:
+        raise ConfigError("SLACK_SIGNING_SECRET is not set: `briefbot serve` verifies every request with it")
+    client = web_client(s.slack_bot_token, s.api_url)
+    app = App(
+        token=s.slack_bot_token,
+        client=client,
+        signing_secret=s.slack_signing_secret or None,
+        process_before_response=True,  # shares are stored before Slack hears the ack
+        request_verification_enabled=http,
+        token_verification_enabled=True,
+    )
+    pool = IngestionPool(store=container.store, fetcher=container.fetcher, analyzer=container.analyzer,
+                         now=utcnow, workers=s.workers, max_attempts=s.max_attempts)
+    background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefbot-slack")
+    deps = Deps(
+        settings=s, store=container.store, pool=pool, poster=SlackPoster(client), now=utcnow,
+        background=background, bot_user_id=_bot_user_id(client), channel_privacy=ChannelPrivacy(),
+        topics=topics,
+    )
+    register_all(app, deps)
+    container.extras["pool"] = pool
+    container.extras["background"] = background
+    return app, deps
+
+
+def _bot_user_id(client: WebClient) -> str:
+    try:
+        return str(client.auth_test().get("user_id") or "")
+    except SlackApiError as exc:
+        raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc.response.get('error')})") from None

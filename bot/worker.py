@@ -1,0 +1,84 @@
+"""Briefbot's own ingestion workers: fetching and analysis never run on Bolt's threads.
+
+The queue is the ``articles`` table itself: a pending row is a job, claimed with a lease,
+retried with backoff after a transient failure. Any number of processes (``briefbot run``,
+``briefbot worker``) can share one database: a claim is an atomic UPDATE, so an article
+is processed once however many workers see it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import datetime
+
+from bot.ports import Analyzer, ArticleTask, Fetcher, ShareRecord, Store
+from bot.services import LEASE_SECONDS, process_articles
+
+log = logging.getLogger(__name__)
+
+Notify = Callable[[ArticleTask, ShareRecord], None]
+
+
+class IngestionPool:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        fetcher: Fetcher,
+        analyzer: Analyzer,
+        now: Callable[[], datetime],
+        workers: int = 2,
+        max_attempts: int = 3,
+        sweep_seconds: float = 30.0,
+    ):
+        self.store, self.fetcher, self.analyzer, self.now = store, fetcher, analyzer, now
+        self.max_attempts = max_attempts
+        self.sweep_seconds = sweep_seconds
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="briefbot-ingest")
+        self._stop = threading.Event()
+        self._sweeper: threading.Thread | None = None
+        self.on_done: Notify | None = None  # called for swept retries
+
+    def submit(self, article_ids: Sequence[int], notify: Notify | None = None) -> Future[list[ShareRecord]]:
+        """Process these articles soon; ``notify`` hears how each one ended."""
+        return self.executor.submit(self._run, list(article_ids), notify)
+
+    def _run(self, article_ids: list[int], notify: Notify | None) -> list[ShareRecord]:
+        tasks = [
+            t for i in article_ids
+            if (t := self.store.claim_article(i, now=self.now(), lease_seconds=LEASE_SECONDS)) is not None
+        ]
+        try:
+            return process_articles(store=self.store, fetcher=self.fetcher, analyzer=self.analyzer,
+                                    tasks=tasks, now=self.now, max_attempts=self.max_attempts,
+                                    on_done=notify)
+        except Exception:
+            log.exception("ingestion of articles %s failed", article_ids)
+            raise
+
+    def start_sweeper(self) -> None:
+        """Pick up retries that are due and jobs left by a crashed process, periodically."""
+        self._sweeper = threading.Thread(target=self._sweep_loop, name="briefbot-sweeper", daemon=True)
+        self._sweeper.start()
+
+    def sweep_once(self) -> int:
+        tasks = self.store.claim_due(now=self.now(), lease_seconds=LEASE_SECONDS, limit=32)
+        if tasks:
+            process_articles(store=self.store, fetcher=self.fetcher, analyzer=self.analyzer,
+                             tasks=tasks, now=self.now, max_attempts=self.max_attempts,
+                             on_done=self.on_done)
+        return len(tasks)
+
+    def _sweep_loop(self) -> None:
+        while not self._stop.wait(self.sweep_seconds):
+            try:
+                self.sweep_once()
+            except Exception:
+                log.exception("sweeping due articles failed; trying again later")
+
+    def shutdown(self, wait: bool = True) -> None:
+        self._stop.set()
+        self.executor.shutdown(wait=wait, cancel_futures=not wait)

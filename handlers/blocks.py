@@ -1,0 +1,156 @@
+"""Block Kit for briefings and help, as pure functions of their values.
+
+Slack's limits hold by construction: at most 50 blocks a message, section text at most
+3000 characters, header text at most 150; a long briefing ends with "and N more stories".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.briefing.model import Briefing, Story
+from bot.briefing.render import (
+    actor_label,
+    heading,
+    matched_label,
+    render_text,
+    sources_label,
+    status_tag,
+)
+from bot.ports import Capture
+
+MAX_BLOCKS = 50
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+CONTEXT_LIMIT = 2000
+
+Block = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn control characters: &, < and > (the rest stays readable)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link(url: str, label: str) -> str:
+    label = escape(label).replace("|", "¦")
+    return f"<{url.replace('>', '%3E').replace('|', '%7C')}|{label}>" if url else label
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, HEADER_LIMIT), "emoji": True}}
+
+
+def section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn, SECTION_LIMIT)}}
+
+
+def context(mrkdwn: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, CONTEXT_LIMIT)}]}
+
+
+def story_blocks(number: int, story: Story) -> list[Block]:
+    tag = f"  `{status_tag(story)}`" if status_tag(story) else ""
+    lines = [f"*{number}. {link(story.url, story.headline)}*{tag}  _{sources_label(story)}_"]
+    lines += [f"• {escape(p.text)} ({link(p.url, p.outlet or 'source')})" for p in story.points]
+    blocks = [section(_fit_lines(lines))]
+    who = " · ".join(escape(actor_label(a)) for a in story.actors)
+    shared = ", ".join(f"<@{u}>" for u in story.shared_by[:5] if _is_user_id(u))
+    meta = " | ".join(x for x in (f"Who: {who}" if who else "", f"Shared by {shared}" if shared else "") if x)
+    if meta:
+        blocks.append(context(meta))
+    return blocks
+
+
+def _fit_lines(lines: list[str]) -> str:
+    """Whole lines up to the section limit: a key point is never cut mid-sentence."""
+    out: list[str] = []
+    size = 0
+    for line in lines:
+        if size + len(line) + 1 > SECTION_LIMIT:
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out) if out else clip(lines[0], SECTION_LIMIT)
+
+
+def _is_user_id(user: str) -> bool:
+    return user[:1] in ("U", "W") and user.isalnum()
+
+
+def briefing_blocks(briefing: Briefing, *, title: str | None = None) -> tuple[list[Block], str]:
+    """(blocks, plain-text fallback) for a briefing, within Slack's limits."""
+    fallback = clip(render_text(briefing), 3000)
+    if briefing.is_empty:
+        return [section(f"_{escape(briefing.empty_message)}_")], briefing.empty_message
+    blocks: list[Block] = [header(title or heading(briefing).split(" · ")[0])]
+    blocks.append(context(escape(heading(briefing))))
+    footer = _footer(briefing)
+    shown = 0
+    for i, story in enumerate(briefing.stories, 1):
+        part = [{"type": "divider"}, *story_blocks(i, story)]
+        if len(blocks) + len(part) + len(footer) + 1 > MAX_BLOCKS:
+            break
+        blocks += part
+        shown += 1
+    more = briefing.omitted_stories + len(briefing.stories) - shown
+    if more:
+        blocks.append(context(f"…and {more} more {'story' if more == 1 else 'stories'}"))
+    return blocks + footer, fallback
+
+
+def _footer(b: Briefing) -> list[Block]:
+    parts = []
+    if b.leading_actors:
+        parts.append("*Who is involved:* " + " · ".join(f"{escape(a.name)} ({a.articles})" for a in b.leading_actors))
+    if b.new_actors:
+        parts.append("*New to this topic:* " + ", ".join(escape(n) for n in b.new_actors))
+    if b.matched:
+        parts.append("Matched: " + ", ".join(escape(matched_label(m)) for m in b.matched))
+    return [{"type": "divider"}, context("\n".join(parts))] if parts else []
+
+
+USAGE = [
+    ("`/brief ukraine`", "a briefing on a topic, just for you (last 7 days)"),
+    ("`/brief ukraine public`", "the same, posted in this channel"),
+    ("`/brief ukraine since 3d`", "another window: 12h, 3d, 2w"),
+    ("`/brief status`", "links captured in this channel lately, and any that failed"),
+    ("`/brief topics`", "topics the team follows, with their schedules"),
+    ("`/brief follow energy prices at 07:30 on mon-fri tz Europe/London in #news`",
+     "admins: a scheduled briefing (`daily` for every day)"),
+    ("`/brief unfollow energy prices`", "admins: stop a scheduled briefing"),
+    ("`/brief digest daily|weekly|off`", "admins: a digest of what this channel shared"),
+    ("`@Briefbot ukraine`", "ask in a thread, the answer stays there"),
+]
+
+
+def help_blocks(note: str = "") -> tuple[list[Block], str]:
+    text = "\n".join(f"{cmd}  {what}" for cmd, what in USAGE)
+    intro = "*Briefbot* turns the links your team shares into sourced briefings."
+    blocks = [section((f"{escape(note)}\n" if note else "") + intro)]
+    blocks.append(section(text))
+    blocks.append(context("Every key point links to the article it comes from. Nothing leaves your servers."))
+    return blocks, (note + "\n" if note else "") + text
+
+
+def status_blocks(captures: list[Capture]) -> tuple[list[Block], str]:
+    if not captures:
+        msg = "No links have been captured in this channel yet. Share an article link and I'll read it."
+        return [section(msg)], msg
+    lines = []
+    for c in captures[:20]:
+        mark = {"done": "✅", "pending": "⏳", "failed": "⚠️"}.get(c.status, "•")
+        label = c.title or c.url
+        why = f" — {escape(c.failure_reason)}" if c.status == "failed" and c.failure_reason else ""
+        lines.append(f"{mark} {link(c.url, clip(label, 120))} <@{c.user_id}>{why}")
+    failed = sum(c.status == "failed" for c in captures)
+    head = f"*Recent captures in this channel* ({len(captures)} links, {failed} failed)"
+    return [section(head), section(_fit_lines(lines))], head + "\n" + "\n".join(lines)
+
+
+def error_blocks(message: str) -> tuple[list[Block], str]:
+    return [section(f":warning: {escape(message)}")], message

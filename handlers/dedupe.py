@@ -1,0 +1,31 @@
+"""Slack delivers events at least once: an event id already handled changes nothing.
+
+Message events are the exception here: recording their shares is idempotent by itself, so
+``capture`` records first and asks about the event id only before its side effects. That
+way a delivery that failed half-way is completed by Slack's retry, not dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.response import BoltResponse
+
+from handlers.context import Deps, log
+
+
+def register(app: Any, deps: Deps) -> None:
+    @app.middleware
+    def skip_repeated_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        event_id = body.get("event_id") if isinstance(body, dict) else None
+        event = body.get("event") if isinstance(body, dict) else None
+        if (
+            body.get("type") != "event_callback"
+            or not isinstance(event_id, str)
+            or (isinstance(event, dict) and event.get("type") == "message")
+        ):
+            return next()  # type: ignore[no-any-return]
+        if not deps.store.first_delivery(event_id, team_id=body.get("team_id"), now=deps.now()):
+            log.info("event %s was already handled; ignoring this delivery", event_id)
+            return BoltResponse(status=200, body="")
+        return next()  # type: ignore[no-any-return]

@@ -1,0 +1,46 @@
+"""The App Home tab: recent stories, followed topics and how to use Briefbot."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from bot.briefing.compose import compose_briefing
+from handlers.blocks import USAGE, Block, clip, context, escape, header, link, section
+from handlers.context import Deps
+
+HOME_STORIES = 10
+
+
+def register(app: Any, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    def on_home(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
+        if event.get("tab", "home") == "home":
+            deps.later(publish_home, deps, str(body.get("team_id") or ""), str(event.get("user")), client)
+
+
+def home_view(deps: Deps, team_id: str) -> dict[str, Any]:
+    now = deps.now()
+    since = now - timedelta(days=deps.settings.default_since_days)
+    articles = deps.store.recent_articles(team_id=team_id, channel_id=None, since=since, limit=100)
+    everything = [replace(a, relevance=1.0) for a in articles]  # no topic: all are relevant
+    stories = compose_briefing("recent", everything, now=now, since=since, max_stories=HOME_STORIES).stories
+    blocks: list[Block] = [header("Briefbot"), section("Briefings from the links your team shares.")]
+    blocks.append(header("Recent stories"))
+    if stories:
+        for s in stories:
+            sources = f"{s.sources} source{'s' if s.sources != 1 else ''}"
+            who = ", ".join(a.name for a in s.actors[:4])
+            blocks.append(section(clip(f"*{link(s.url, s.headline)}* · {sources}" + (f"\n{escape(who)}" if who else ""), 3000)))
+    else:
+        blocks.append(context("Nothing shared in public channels this week yet."))
+    if deps.topics is not None:
+        blocks += deps.topics.home_blocks(team_id=team_id)
+    blocks.append(header("How to use"))
+    blocks.append(section("\n".join(f"{cmd} — {what}" for cmd, what in USAGE)))
+    return {"type": "home", "blocks": blocks[:100]}
+
+
+def publish_home(deps: Deps, team_id: str, user_id: str, client: Any) -> None:
+    client.views_publish(user_id=user_id, view=home_view(deps, team_id))
