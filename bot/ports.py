@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.briefing.model import Analysis, ArticleView
+from bot.briefing.model import Analysis, ArticleView, Briefing
 from bot.briefing.topics import TopicQuery
 
 
@@ -113,3 +113,11 @@ class Store(Protocol):
     def recent_articles(
         self, *, team_id: str | None, channel_id: str | None, since: datetime, limit: int = 200
     ) -> list[ArticleView]: ...
+
+
+class Poster(Protocol):
+    """Posts scheduled briefings to Slack; each call returns the message's ``ts``."""
+
+    def post_briefing(self, *, team_id: str, channel_id: str, briefing: Briefing, title: str) -> str: ...
+
+    def post_text(self, *, team_id: str, channel_id: str, text: str) -> str: ...

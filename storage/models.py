@@ -179,6 +179,9 @@ class BriefingRun(Base):
     covered_until: Mapped[datetime | None]
     story_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
     actor_names: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Added in 0002: articles briefed so far (to mark updates) and why a post failed.
+    article_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
+    error: Mapped[str | None] = mapped_column(Text)
 
 
 class ProcessedEvent(Base):
@@ -191,6 +194,7 @@ class ProcessedEvent(Base):
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_team_at", "team_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))

@@ -70,6 +70,11 @@ class _Cluster:
     strong: ActorType | None = None  # a type the gazetteer or an honorific insists on
     trusted: bool = False  # seen outside ALL-CAPS lines, or backed by layout or gazetteer
     canonical: str = ""  # the gazetteer's name for it, when it knows one
+    known_place: bool = False  # a city, region or river the gazetteer knows
+    layout: Counter[ActorType] = field(default_factory=Counter)  # votes from table layout
+    inner: int = 0  # mentions that do not open a sentence
+    common: int = 0  # sentence-opening mentions that read as common nouns ("Schools")
+    product: bool = False  # named as a product: "the Claude chatbot"
 
     def add(self, other: _Cluster) -> None:
         self.forms.update(other.forms)
@@ -80,11 +85,20 @@ class _Cluster:
         self.strong = self.strong or other.strong
         self.trusted = self.trusted or other.trusted
         self.canonical = self.canonical or other.canonical
+        self.known_place = self.known_place or other.known_place
+        self.layout.update(other.layout)
+        self.inner += other.inner
+        self.common += other.common
+        self.product = self.product or other.product
 
     @property
     def type(self) -> ActorType:
         if self.strong is not None:
             return self.strong
+        # A known city is a place even when one tag says otherwise ("Kyiv said"), unless a
+        # results table shows it is a team.
+        if self.known_place and not self.layout[ActorType.ORGANIZATION]:
+            return ActorType.PLACE
         return max(self.votes, key=lambda t: (self.votes[t], -_TYPE_ORDER.index(t)))
 
     @property
@@ -177,8 +191,11 @@ def resolve_actors(doc: AnnotatedText) -> tuple[Actor, ...]:
     for mention, weight in layout_mentions(doc):
         counted = not overlaps(tagged, mention.start, mention.end)
         _collect(doc, mention, mention.text, clusters, weight=weight, counted=counted)
-    groups = [c for c in _link_clusters(clusters) if c.trusted]
-    actors = [_to_actor(doc, c) for c in groups]
+    actors = []
+    for c in _link_clusters(clusters):
+        atype = _settled_type(c) if c.trusted else None
+        if atype is not None:
+            actors.append(_to_actor(doc, c, atype))
     return tuple(sorted(actors, key=lambda a: -a.salience))
 
 
@@ -214,10 +231,10 @@ def _collect(
 ) -> None:
     label = mention.label
     atype = LABEL_TYPES.get(label)
-    if atype is None:
+    if atype is None or (weight == 1 and _is_title_fragment(doc, mention)):
         return
     name, title = clean_name(part, label)
-    if is_junk(name) or _is_event(name):
+    if is_junk(name) or _is_event(name) or name.casefold() in PORTFOLIOS:
         return
     country = gazetteer.country_of(name) if gazetteer.is_country_name(name) else None
     key = _key(country.name if country else name)
@@ -228,27 +245,156 @@ def _collect(
     cluster.trusted = cluster.trusted or trusted
     cluster.sentences.add(mention.sentence)
     cluster.first = min(cluster.first, mention.start)
+    cluster.votes[atype] += weight
+    if weight > 1:
+        cluster.layout[atype] += weight
+    else:
+        _weigh_context(doc, cluster, mention, part)
     if title and title.split()[0].casefold().rstrip(".") in HONORIFICS:
         cluster.strong = ActorType.PERSON
-    cluster.votes[atype] += weight
-    if country is not None:
+    _weigh_name(cluster, name, is_country=country is not None)
+    if atype is ActorType.PERSON:
+        role = _role(doc, mention, title)
+        if role:
+            cluster.roles.append(role)
+
+
+def _weigh_name(cluster: _Cluster, name: str, *, is_country: bool) -> None:
+    """What the gazetteer and the words of the name itself say about its type."""
+    if is_country:
         cluster.strong = ActorType.PLACE
     elif gazetteer.country_of_demonym(name):
         cluster.strong = ActorType.GROUP
     elif gazetteer.org_long_form(name) or gazetteer.is_known_organization(name):
         cluster.strong = ActorType.ORGANIZATION
+    elif gazetteer.is_known_place(name):
+        cluster.known_place = True
     elif " " in name:
-        last = name.rsplit(" ", 1)[1].casefold().rstrip(".")
+        first, *_, last = (w.casefold().rstrip(".") for w in name.split())
         if last in gazetteer.ORG_SUFFIXES:
             cluster.votes[ActorType.ORGANIZATION] += 2
-        elif last in gazetteer.PLACE_SUFFIXES:
+        elif last in gazetteer.PLACE_SUFFIXES or first in gazetteer.PLACE_PREFIXES:
             cluster.votes[ActorType.PLACE] += 2
-    if cluster.strong is not None:
+    if cluster.strong is not None or cluster.known_place:
         cluster.trusted = True
-    if atype is ActorType.PERSON:
-        role = _role(doc, mention, title)
-        if role:
-            cluster.roles.append(role)
+
+
+# Nouns after a name that make it a product, not a person: "the Claude chatbot".
+PRODUCT_NOUNS = word_set(
+    """chatbot chatbots app apps model models software platform device phone phones assistant
+    browser console tablet laptop brand drug vaccine"""
+)
+
+
+def _weigh_context(doc: AnnotatedText, cluster: _Cluster, mention: Mention, part: str) -> None:
+    """Where the mention stands: opening a sentence as a common noun, or naming a product."""
+    if mention.sentence >= len(doc.sentences):
+        return
+    start = mention.start + max(0, mention.text.find(part))
+    tokens = doc.sentences[mention.sentence].tokens
+    i = next((n for n, t in enumerate(tokens) if t.start >= start), len(tokens))
+    line_start = doc.text.rfind("\n", 0, start) + 1
+    opens_line = not any(ch.isalnum() for ch in doc.text[line_start:start])
+    if not opens_line and any(ch.isalnum() for t in tokens[:i] for ch in t.text):
+        cluster.inner += 1
+    elif i < len(tokens) and tokens[i].end >= start + len(part.strip()):
+        cluster.common += _reads_as_common_noun(doc, tokens[i])
+    after = _token_after(doc, mention)
+    if after is not None and after.text.casefold() in PRODUCT_NOUNS:
+        cluster.product = True
+
+
+def _reads_as_common_noun(doc: AnnotatedText, tok: Token) -> bool:
+    """A capitalised sentence opener the tagger calls a noun (here or in another sentence),
+    or that the text also writes in lower case ("Bias in ..." where "bias" occurs too)."""
+    if tok.text.isupper():
+        return tok.pos in _COMMON_POS
+    if tok.pos in _COMMON_POS or any(
+        t.text == tok.text and t.pos in _COMMON_POS for s in doc.sentences for t in s.tokens
+    ):
+        return True
+    return re.search(rf"\b{re.escape(tok.text.lower())}\b", doc.text) is not None
+
+
+_COMMON_POS = frozenset({"NOUN", "ADJ", "VERB", "ADV"})
+
+
+def _token_after(doc: AnnotatedText, mention: Mention) -> Token | None:
+    if mention.sentence >= len(doc.sentences):
+        return None
+    tokens = doc.sentences[mention.sentence].tokens
+    return next((t for t in tokens if t.start >= mention.end and not t.text.isspace()), None)
+
+
+# A government portfolio alone ("Trade will be on the agenda", "Energy Secretary") is a
+# subject or part of a title, never an actor by itself.
+PORTFOLIOS = word_set(
+    """defense defence foreign interior finance health justice energy commerce trade
+    education labor labour transport agriculture economy environment culture science
+    technology housing"""
+)
+# Government titles: the portfolio before or after one is part of the title, not an
+# organisation ("Energy Secretary Ed Miliband", "Secretary of Defense Peter Hegseth").
+GOVERNMENT_TITLES = word_set("secretary minister commissioner secretary-general undersecretary")
+
+
+def _is_title_fragment(doc: AnnotatedText, mention: Mention) -> bool:
+    if mention.label == "PERSON":
+        return False
+    name, _ = clean_name(mention.text)
+    words = name.split()
+    if not words or gazetteer.org_long_form(name) or gazetteer.is_known_organization(name):
+        return False
+    if words[-1].casefold() in gazetteer.ORG_SUFFIXES:
+        return False
+    after = _token_after(doc, mention)
+    if (
+        after is not None
+        and len(words) <= 2
+        and after.text[:1].isupper()
+        and after.text.casefold() in GOVERNMENT_TITLES
+    ):
+        return True
+    before = _tokens_before(doc, mention, limit=2)
+    return (
+        len(before) == 2
+        and before[1].text.casefold() in {"of", "for"}
+        and before[0].text.casefold() in GOVERNMENT_TITLES
+    )
+
+
+def _settled_type(c: _Cluster) -> ActorType | None:
+    """The type of a resolved cluster, or None when a one-word name is no actor at all.
+
+    A one-word name never seen in a longer form is checked against its use: opening
+    sentences as a common noun ("Schools", "Campaigners") it is dropped; as a "person" it
+    may be a product ("the Claude chatbot": dropped) or a brand ("OpenAI", "Cop29",
+    "Rosatom": an organisation).
+    """
+    atype = c.type
+    if c.strong is not None or c.known_place or c.canonical:
+        return atype
+    if any(" " in f for f in c.forms):
+        return atype
+    if c.inner == 0 and c.common > 0:
+        return None
+    if atype is not ActorType.PERSON:
+        return atype
+    if c.product:
+        return None
+    if _looks_like_brand(max(c.forms, key=c.forms.__getitem__)):
+        return ActorType.ORGANIZATION
+    return atype
+
+
+_NAME_PREFIX = re.compile(r"^(?:Mc|Mac|O'|O’|D'|De|Di|Da|Du|Le|La)(?=[A-Z])")
+
+
+def _looks_like_brand(name: str) -> bool:
+    """Inner capitals ("OpenAI"), digits ("Cop29") or a company-like ending ("Rosatom")."""
+    inner_caps = re.search(r"[a-z][A-Z]", _NAME_PREFIX.sub("", name)) is not None
+    digits = any(ch.isdigit() for ch in name)
+    return inner_caps or digits or name.casefold().endswith(gazetteer.ORG_NAME_ENDINGS)
 
 
 def _key(name: str) -> str:
@@ -299,35 +445,48 @@ def _is_title_token(tok: Token) -> bool:
 def _link_clusters(clusters: dict[str, _Cluster]) -> list[_Cluster]:
     """Join short forms to full names and acronyms to long forms; the rest stay apart."""
     parent: dict[str, str] = {k: k for k in clusters}
-    _link_short_names(clusters, parent)
+    people = _link_short_names(clusters, parent)
     _link_acronyms(clusters, parent)
     merged: dict[str, _Cluster] = {}
     for k, c in clusters.items():
         root = _find(parent, k)
         target = merged.setdefault(root, _Cluster(first=c.first))
         target.add(c)
+    for root in people:
+        # "Trump" tagged ORG ten times is still Donald Trump once he is named in full.
+        if root in merged and merged[root].strong is None:
+            merged[root].strong = ActorType.PERSON
     return list(merged.values())
 
 
-def _link_short_names(clusters: dict[str, _Cluster], parent: dict[str, str]) -> None:
+def _link_short_names(clusters: dict[str, _Cluster], parent: dict[str, str]) -> set[str]:
     """A surname ("Trump") or a lone first name joins the full name of a person it ends or
-    starts; when several people share it, the one mentioned most takes it."""
-    owners: dict[str, list[str]] = {}
+    starts, whatever its own tags say, unless it is a known place; when several people
+    share it, the one mentioned most takes it. Returns the full names that took one."""
+    surnames: dict[str, list[str]] = {}
+    first_names: dict[str, list[str]] = {}
     for k, c in clusters.items():
         words = k.split()
         if c.type is not ActorType.PERSON or len(words) < 2:
             continue
         for n in range(1, len(words)):
-            owners.setdefault(" ".join(words[n:]), []).append(k)
+            surnames.setdefault(" ".join(words[n:]), []).append(k)
         if words[0] not in PARTICLES and not words[0].endswith("."):
-            owners.setdefault(words[0], []).append(k)
+            first_names.setdefault(words[0], []).append(k)
+    taken: set[str] = set()
     for k, c in clusters.items():
-        if c.strong is not None and c.strong is not ActorType.PERSON:
+        if (c.strong is not None and c.strong is not ActorType.PERSON) or c.known_place:
             continue
-        found = [o for o in owners.get(k, ()) if o != k]
+        found = [o for o in surnames.get(k, ()) if o != k]
         other = sum(c.votes.values()) - c.votes[ActorType.PERSON]
-        if found and (other <= 1 or c.votes[ActorType.PERSON] * 2 >= other):
+        if not found and (other <= 1 or c.votes[ActorType.PERSON] > 0):
+            # A first word is weaker evidence: "Pirelli", never tagged as a person, is not
+            # the "Pirelli Cables" the tagger took for one.
+            found = [o for o in first_names.get(k, ()) if o != k]
+        if found:
             parent[k] = max(found, key=lambda o: (clusters[o].count, -clusters[o].first))
+            taken.add(parent[k])
+    return taken
 
 
 def _link_acronyms(clusters: dict[str, _Cluster], parent: dict[str, str]) -> None:
@@ -372,9 +531,8 @@ def _canonical(c: _Cluster) -> str:
     return _display(max(c.forms, key=rank))
 
 
-def _to_actor(doc: AnnotatedText, c: _Cluster) -> Actor:
+def _to_actor(doc: AnnotatedText, c: _Cluster, atype: ActorType) -> Actor:
     name = _canonical(c)
-    atype = c.type
     aliases = tuple(f for f in sorted(c.forms, key=lambda f: -c.forms[f]) if f != name)
     country = gazetteer.country_of_demonym(name) if atype is ActorType.GROUP else None
     role = Counter(c.roles).most_common(1)[0][0] if c.roles and atype is ActorType.PERSON else None

@@ -82,7 +82,7 @@ def compose_briefing(
                 headline=lead.title or lead.url,
                 url=lead.url,
                 articles=tuple(group),
-                points=tuple(best_points(group, POINTS_PER_STORY)),
+                points=tuple(best_points(group, POINTS_PER_STORY, headline=lead.title)),
                 actors=rank_actors(group, STORY_QUOTA),
                 score=story_score(group, now),
                 status=status,

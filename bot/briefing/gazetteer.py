@@ -297,8 +297,8 @@ PLACE_SUFFIXES = word_set(
 
 
 # Large cities, regions and rivers that news names without a country: a place whatever one
-# tag says. Cities better known in sport by their club ("Barcelona", "Milan") and the
-# English cricket counties are left out on purpose: there the name is usually the team.
+# tag says. Cities whose name alone is also a well-known club ("Barcelona", "Leicester")
+# and the English cricket counties are left out on purpose: in sport they are the team.
 KNOWN_PLACES = frozenset(
     """New York|Los Angeles|Chicago|Houston|Philadelphia|San Francisco|Seattle|Miami|Atlanta|
     Detroit|Dallas|Boston|Denver|Las Vegas|New Orleans|Silicon Valley|Wall Street|
@@ -319,8 +319,7 @@ KNOWN_PLACES = frozenset(
     Strasbourg|Nice|Toulouse|Lille|Calais|Normandy|Brittany|Corsica|Catalonia|Andalusia|
     Basque Country|Sicily|Sardinia|Lombardy|Venice|Davos|Geneva|Zurich|Antwerp|Salzburg|
     Gothenburg|Malmo|Bergen|Aarhus|Thessaloniki|Crete|Lapland|
-    Birmingham|Bristol|Leicester|Coventry|Oxford|Cambridge|Brighton|Plymouth|Sunderland|
-    Aberdeen|Dundee|Inverness|Perth|Stirling|Swansea|Derry|Westminster|Whitehall|
+    Westminster|Whitehall|
     Downing Street|Perthshire|Aberdeenshire|Fife|Galloway|Dumfries|Highlands|Orkney|
     Shetland|Cornwall|Devon|Cumbria|Northumberland|Merseyside|Tyneside|Teesside|
     East Anglia|Home Counties|Scottish Borders|Snowdonia|Lake District|Ulster|
@@ -346,16 +345,13 @@ def _known_orgs() -> frozenset[str]:
 
 def is_known_place(name: str) -> bool:
     """A capital, a place listed with a country, or one of :data:`KNOWN_PLACES`."""
-    key = name.strip().casefold()
-    if key in _known_places():
-        return True
-    c = country_of(key)
-    return c is not None and key in {f.casefold() for f in (c.capital, *c.related)}
+    return name.strip().casefold() in _known_places()
 
 
 @cache
 def _known_places() -> frozenset[str]:
-    return frozenset(n.strip().casefold() for n in KNOWN_PLACES)
+    with_countries = [f for c in COUNTRIES for f in (c.capital, *c.related)]
+    return frozenset(n.strip().casefold() for n in (*KNOWN_PLACES, *with_countries))
 
 
 @cache

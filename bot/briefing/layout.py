@@ -2,7 +2,7 @@
 
 The tagger guesses worst where text is not prose. :func:`layout_mentions` finds names whose
 place in a line says what they are ("Sandrine Testud (France)" is a competitor, "LONDON
-1996-08-30" a place, "Glamorgan 259" a team), and :func:`caps_lines` finds the ALL-CAPS
+1996-08-30" a place, "Reporting by Marta Kalnina" a journalist, "Glamorgan 259" a team), and :func:`caps_lines` finds the ALL-CAPS
 headlines and tables where a lone tag should not be trusted.
 """
 
@@ -34,6 +34,11 @@ _DATELINE = re.compile(
     rf"^({_CAPS_NAME})(?:,[^\\n(]{{0,20}})?[ \t]+(?:\d{{4}}-\d\d-\d\d|\((?:Reuters|AP|AFP)\))", re.M
 )
 _VENUE = re.compile(rf"^At[ \t]+({_NAME})[ \t]*[:(]", re.M)
+# "(Reporting by Marta Kalnina in Riga; editing by Tom Hale and Ann Lee)": the journalists.
+_BYLINE = re.compile(
+    rf"\b(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled)[ \t]+by[ \t]+({_NAME})"
+    rf"(?:[ \t]+and[ \t]+({_NAME}))?"
+)
 
 
 def layout_mentions(doc: AnnotatedText) -> list[tuple[Mention, int]]:
@@ -55,6 +60,10 @@ def layout_mentions(doc: AnnotatedText) -> list[tuple[Mention, int]]:
         add(m, 1, "GPE", 2)
     for m in _VENUE.finditer(text):
         add(m, 1, "FAC", 2)
+    for m in _BYLINE.finditer(text):
+        for group in (1, 2):
+            if m.group(group):
+                add(m, group, "PERSON", 2)
     for m in _WITH_COUNTRY.finditer(text):
         if gazetteer.is_country_name(m.group(2)) and not gazetteer.country_of(m.group(1)):
             add(m, 1, "PERSON", 2)

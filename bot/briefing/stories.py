@@ -87,14 +87,15 @@ def story_key(articles: Sequence[ArticleView]) -> str:
     return str(min(articles, key=lambda a: (a.first_shared_at, a.id)).id)
 
 
-def best_points(articles: Sequence[ArticleView], limit: int = 3) -> list[CitedPoint]:
+def best_points(articles: Sequence[ArticleView], limit: int = 3, headline: str = "") -> list[CitedPoint]:
     """Key points across a story's articles, best first, never the same fact twice.
 
     Takes the articles' points in rounds (each article's best, then their second best...)
-    so that a story told by several outlets shows more than one of them.
+    so that a story told by several outlets shows more than one of them. A point that only
+    repeats the headline (a standfirst extracted with the body) is left out.
     """
     chosen: list[CitedPoint] = []
-    chosen_words: list[set[str]] = []
+    chosen_words: list[set[str]] = [set(words(headline))] if headline else []
     depth = max((len(a.key_points) for a in articles), default=0)
     for rank in range(depth):
         for article in articles:

@@ -18,6 +18,11 @@ _LEAD_MATTER = [
         r"\((?:CNN|AP|Reuters|AFP|UPI|Bloomberg|dpa|EW\.com|CNN Student News)\)\s*"
         r"(?:--|—|–|-)?\s*"
     ),
+    # wire datelines with any agency and a date: "KYIV, Feb 18 (Baltic Wire) - "
+    re.compile(
+        r"^[A-Z][A-Z.'’-]{1,}(?:[ ,]+[A-Z][\w.'’-]*){0,3},?\s*"
+        r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s*)?\([^()]{2,40}\)\s*(?:--|—|–|-)\s*"
+    ),
     # "WASHINGTON — ", "CNN — ", "KYIV, Ukraine -- "
     re.compile(r"^[A-Z][A-Z.'’-]{1,}(?:[ ,]+[A-Z][\w.'’-]*){0,4}\s*(?:--|—|–)\s+"),
     # "By . Daily Mail Reporter . ", "By . Jane Doe and John Roe . "

@@ -189,13 +189,15 @@ def test_help_and_weird_commands_answer_usage_at_once(bot, text):
     assert "/brief ukraine" in reply["text"]
 
 
-def test_commands_are_acknowledged_well_within_three_seconds(bot):
+def test_brief_is_acknowledged_first_and_delivered_after(bot):
+    # Ack latency itself is measured in benchmarks/ack_latency.py, not asserted here.
     url = bot.pages.add("/kyiv", KYIV_PAGE)
     bot.event(message_event(f"<{url}>", ts=now_ts()))
     bot.idle()
-    latencies = sorted(bot.command("ukraine")[2] for _ in range(10))
-    assert latencies[-1] < 3.0, latencies
-    bot.emulator.wait_for("response_url", count=10, timeout=15)
+    status, answer, _ = bot.command("ukraine")
+    assert status == 200 and url.encode() not in answer, "the ack carries no briefing"
+    [reply] = bot.emulator.wait_for("response_url", timeout=10)
+    assert url in json.dumps(reply.params)
 
 
 def test_public_briefing_is_posted_in_the_channel_after_a_429(bot):

@@ -1,0 +1,254 @@
+"""Use cases for followed topics and channel digests: configure them, and post them on time.
+
+Keyword-only functions with their collaborators as arguments. Who may change topics is
+decided by ``is_admin`` (the Slack edge asks users.info for admins and owners) and the
+``admins`` list (BRIEFBOT_ADMINS). A follow of an existing topic changes only what the
+command says; the rest of the topic stays as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.briefing.followed import DIGEST, BriefingRecord, TopicConfig
+from bot.briefing.schedule import (
+    EVERY_DAY,
+    FOLLOW_EXAMPLE,
+    WEEKDAYS,
+    FollowRequest,
+    parse_channel,
+    parse_days,
+    parse_digest,
+    parse_follow,
+    parse_time,
+    validate_timezone,
+)
+from bot.errors import NotAllowed, UsageError
+from bot.ports import Poster, Store
+from bot.services import validate_topic
+from bot.topic_text import TopicChange, TopicListing, listing
+from bot.whats_new import compose_due, record_for
+
+log = logging.getLogger(__name__)
+
+AdminCheck = Callable[[str, str], bool]  # (team_id, user_id) -> is a workspace admin or owner
+ChannelResolver = Callable[[str], str | None]  # channel name -> channel id
+DIGEST_PREFIX = "digest:"
+
+
+class TopicStore(Protocol):
+    def get_topic(self, *, team_id: str, name: str) -> TopicConfig | None: ...
+    def topic_by_id(self, topic_id: int) -> TopicConfig | None: ...
+    def list_topics(self, *, team_id: str | None = None) -> list[TopicConfig]: ...
+    def save_topic(self, topic: TopicConfig, *, user_id: str, action: str, now: datetime) -> TopicConfig: ...
+    def delete_topic(self, *, team_id: str, name: str, user_id: str, now: datetime) -> TopicConfig | None: ...
+    def claim_briefing_slot(
+        self, *, topic: TopicConfig, slot: datetime, claimed_by: str, now: datetime, status: str = "claimed"
+    ) -> bool: ...
+    def record_posted(self, record: BriefingRecord, *, now: datetime) -> None: ...
+    def last_briefing(self, topic_id: int, channel_id: str) -> BriefingRecord | None: ...
+    def changes_marker(self) -> tuple[object, ...]: ...
+
+
+def ensure_admin(*, team_id: str, user_id: str, is_admin: AdminCheck, admins: Collection[str]) -> None:
+    if user_id in admins or is_admin(team_id, user_id):
+        return
+    raise NotAllowed(
+        "Sorry, only workspace admins and owners (and the people in BRIEFBOT_ADMINS) can change "
+        "which topics I follow. `/brief topics` shows what I follow; ask an admin for a change."
+    )
+
+
+# --- configuring -------------------------------------------------------------------------
+
+
+def follow_topic(
+    *, topics: TopicStore, is_admin: AdminCheck, admins: Collection[str] = (), team_id: str,
+    user_id: str, channel_id: str, text: str, default_timezone: str, now: datetime,
+    resolve_channel: ChannelResolver | None = None,
+) -> TopicChange:
+    """`/brief follow <topic> [terms ...] [at HH:MM] [on days|daily] [tz Zone] [in #channel] [silent]`."""
+    ensure_admin(team_id=team_id, user_id=user_id, is_admin=is_admin, admins=admins)
+    request = parse_follow(text)
+    name = topic_name(request.topic)
+    existing = topics.get_topic(team_id=team_id, name=name)
+    base = existing or TopicConfig(team_id=team_id, name=name, channel_id=channel_id,
+                                   timezone=_zone_or_utc(default_timezone))
+    wanted = _apply_request(base, request, resolve_channel)
+    if wanted == existing:
+        return TopicChange("unchanged", existing, existing, now)
+    saved = topics.save_topic(wanted, user_id=user_id, action="update" if existing else "follow", now=now)
+    return TopicChange("update" if existing else "follow", saved, existing, now)
+
+
+def unfollow_topic(
+    *, topics: TopicStore, is_admin: AdminCheck, admins: Collection[str] = (), team_id: str,
+    user_id: str, text: str, now: datetime,
+) -> TopicChange:
+    ensure_admin(team_id=team_id, user_id=user_id, is_admin=is_admin, admins=admins)
+    name = topic_name(text)
+    gone = topics.delete_topic(team_id=team_id, name=name, user_id=user_id, now=now)
+    if gone is None:
+        raise UsageError(f"I do not follow {name!r}. `/brief topics` lists what I follow, "
+                         "e.g. `/brief unfollow ukraine`.")
+    return TopicChange("unfollow", None, gone, now)
+
+
+def list_topics(*, topics: TopicStore, team_id: str, now: datetime) -> list[TopicListing]:
+    """Each topic and digest of the workspace with its terms, channel, schedule and next run."""
+    return [listing(t, now) for t in topics.list_topics(team_id=team_id)]
+
+
+def set_digest(
+    *, topics: TopicStore, is_admin: AdminCheck, admins: Collection[str] = (), team_id: str,
+    user_id: str, channel_id: str, text: str, default_timezone: str, now: datetime,
+) -> TopicChange:
+    """`/brief digest daily|weekly|off [at HH:MM] [on days] [tz Zone]` in the channel to digest."""
+    ensure_admin(team_id=team_id, user_id=user_id, is_admin=is_admin, admins=admins)
+    request = parse_digest(text)
+    name = DIGEST_PREFIX + channel_id
+    existing = topics.get_topic(team_id=team_id, name=name)
+    if request.period == "off":
+        if existing is None:
+            return TopicChange("unchanged", None, None, now)
+        topics.delete_topic(team_id=team_id, name=name, user_id=user_id, now=now)
+        return TopicChange("digest off", None, existing, now)
+    wanted = TopicConfig(
+        team_id=team_id, name=name, channel_id=channel_id, kind=DIGEST, silent_when_empty=True,
+        time_of_day=request.time_of_day or (existing.time_of_day if existing else "08:00"),
+        days=request.days or (EVERY_DAY if request.period == "daily" else "mon"),
+        timezone=request.timezone or (existing.timezone if existing else _zone_or_utc(default_timezone)),
+        id=existing.id if existing else None, created_by=existing.created_by if existing else None,
+        updated_at=existing.updated_at if existing else None,
+    )
+    if wanted == existing:
+        return TopicChange("unchanged", existing, existing, now)
+    saved = topics.save_topic(wanted, user_id=user_id, action="digest", now=now)
+    return TopicChange("digest", saved, existing, now)
+
+
+def topic_name(text: str) -> str:
+    name = validate_topic(text).lower()
+    if name.startswith(DIGEST_PREFIX):
+        raise UsageError(f"a topic may not start with {DIGEST_PREFIX!r}. For example: {FOLLOW_EXAMPLE}")
+    return name
+
+
+def _zone_or_utc(name: str) -> str:
+    try:
+        return validate_timezone(name) if name else "UTC"
+    except UsageError:
+        return "UTC"
+
+
+def _apply_request(base: TopicConfig, request: FollowRequest, resolve: ChannelResolver | None) -> TopicConfig:
+    channel = request.channel_id
+    if channel is None and request.channel_name is not None:
+        channel = resolve(request.channel_name) if resolve is not None else None
+        if channel is None:
+            raise UsageError(f"I cannot find #{request.channel_name}: pick the channel from the list "
+                             f"Slack offers as you type #. For example: {FOLLOW_EXAMPLE}")
+    return replace(
+        base,
+        terms=base.terms if request.terms is None else request.terms,
+        channel_id=channel or base.channel_id,
+        time_of_day=request.time_of_day or base.time_of_day,
+        days=request.days or base.days,
+        timezone=request.timezone or base.timezone,
+        silent_when_empty=base.silent_when_empty if request.silent_when_empty is None else request.silent_when_empty,
+    )
+
+
+def import_topics(
+    *, topics: TopicStore, team_id: str, entries: Sequence[Mapping[str, Any]], user_id: str, now: datetime
+) -> dict[str, list[str]]:
+    """Create or change topics from ``seeds/topics.yaml``-style entries; all are checked first."""
+    wanted = [_entry_topic(team_id, i, entry) for i, entry in enumerate(entries, 1)]
+    out: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
+    for topic in wanted:
+        existing = topics.get_topic(team_id=team_id, name=topic.name)
+        if existing is not None and existing.settings() == topic.settings():
+            out["unchanged"].append(topic.name)
+            continue
+        topics.save_topic(topic, user_id=user_id, action="import", now=now)
+        out["updated" if existing else "created"].append(topic.name)
+    return out
+
+
+def _entry_topic(team_id: str, index: int, entry: Mapping[str, Any]) -> TopicConfig:
+    try:
+        name = topic_name(str(entry["name"]))
+        channel = str(entry["channel"])
+        channel_id = channel if channel[:1] in "CG" and channel.isalnum() else parse_channel(channel)[0]
+        if not channel_id:
+            raise UsageError(f"give the channel's id (C0123ABC), not {channel!r}")
+        terms = entry.get("terms") or ()
+        return TopicConfig(
+            team_id=team_id, name=name, channel_id=channel_id,
+            terms=tuple(str(t).strip().lower() for t in ([terms] if isinstance(terms, str) else terms)),
+            time_of_day=parse_time(str(entry.get("at", "08:00"))),
+            days=parse_days(str(entry.get("days", WEEKDAYS))),
+            timezone=validate_timezone(str(entry.get("tz", "UTC"))),
+            silent_when_empty=bool(entry.get("silent", False)),
+        )
+    except KeyError as exc:
+        raise UsageError(f"topic {index} has no {exc.args[0]!r}") from None
+    except UsageError as exc:
+        raise UsageError(f"topic {index} ({entry.get('name', '?')}): {exc}") from None
+
+
+# --- posting -----------------------------------------------------------------------------
+
+
+def handle_due_slot(
+    *, topics: TopicStore, store: Store, poster: Poster, topic: TopicConfig, slot: datetime,
+    now: Callable[[], datetime], grace_seconds: float, claimed_by: str,
+) -> str:
+    """Post the slot's briefing, or skip it (once, logged) when it is past the grace period."""
+    late = (now() - slot).total_seconds()
+    if late > grace_seconds:
+        if topics.claim_briefing_slot(topic=topic, slot=slot, claimed_by=claimed_by, now=now(), status="skipped"):
+            log.warning("skipped the %s briefing of %r in %s due at %s: %.0f min late, grace is %.0f min",
+                        topic.kind, topic.name, topic.channel_id, slot.isoformat(), late / 60, grace_seconds / 60)
+            return "skipped"
+        return "taken"
+    return post_due_briefing(topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now,
+                             claimed_by=claimed_by)
+
+
+def post_due_briefing(
+    *, topics: TopicStore, store: Store, poster: Poster, topic: TopicConfig, slot: datetime,
+    now: Callable[[], datetime], claimed_by: str,
+) -> str:
+    """Claim the slot, compose what is new, post it, record its ts. Returns what happened:
+    ``taken`` (another process has the slot), ``posted``, ``silent`` or ``failed``."""
+    if topic.id is None:
+        raise ValueError("only a stored topic has slots")
+    if not topics.claim_briefing_slot(topic=topic, slot=slot, claimed_by=claimed_by, now=now()):
+        return "taken"
+    previous = topics.last_briefing(topic.id, topic.channel_id)
+    at = now()
+    try:
+        briefing, title = compose_due(store=store, topic=topic, slot=slot, previous=previous, now=at)
+        record = record_for(briefing, topic=topic, slot=slot, previous=previous, now=at)
+        if briefing.is_empty and topic.silent_when_empty:
+            topics.record_posted(replace(record, status="silent"), now=now())
+            return "silent"
+        if briefing.is_empty:
+            ts = poster.post_text(team_id=topic.team_id, channel_id=topic.channel_id, text=briefing.empty_message)
+        else:
+            ts = poster.post_briefing(team_id=topic.team_id, channel_id=topic.channel_id, briefing=briefing,
+                                      title=title)
+    except Exception as exc:  # one failed briefing must not stop the scheduler; the run keeps why
+        log.exception("the %s briefing of %r in %s failed", topic.kind, topic.name, topic.channel_id)
+        failed = BriefingRecord(topic.id, topic.channel_id, slot, "failed", error=f"{exc.__class__.__name__}: {exc}"[:1000])
+        topics.record_posted(failed, now=now())
+        return "failed"
+    topics.record_posted(replace(record, message_ts=ts), now=now())
+    log.info("posted the %s briefing of %r in %s (slot %s, ts %s)", topic.kind, topic.name,
+             topic.channel_id, slot.isoformat(), ts)
+    return "posted"

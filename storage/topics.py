@@ -1,0 +1,167 @@
+"""``SqlTopicStore``: followed topics, their audit log and the briefing-slot claims."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from bot.briefing.followed import AuditRecord, BriefingRecord, TopicConfig
+from storage.db import Database
+from storage.models import AuditEntry, BriefingRun, Topic
+
+COVERING = ("posted", "silent")  # runs that covered their window (the next one starts after)
+
+
+class SqlTopicStore:
+    def __init__(self, db: Database):
+        self.db = db
+
+    # --- topics -----------------------------------------------------------------------
+
+    def get_topic(self, *, team_id: str, name: str) -> TopicConfig | None:
+        with self.db.session() as s:
+            row = s.scalar(select(Topic).where(Topic.team_id == team_id, Topic.name == name))
+            return _config(row) if row is not None else None
+
+    def topic_by_id(self, topic_id: int) -> TopicConfig | None:
+        with self.db.session() as s:
+            row = s.get(Topic, topic_id)
+            return _config(row) if row is not None else None
+
+    def list_topics(self, *, team_id: str | None = None) -> list[TopicConfig]:
+        with self.db.session() as s:
+            query = select(Topic).order_by(Topic.team_id, Topic.kind.desc(), Topic.name)
+            if team_id is not None:
+                query = query.where(Topic.team_id == team_id)
+            return [_config(row) for row in s.scalars(query)]
+
+    def save_topic(self, topic: TopicConfig, *, user_id: str, action: str, now: datetime) -> TopicConfig:
+        """Create or change the topic named ``topic.name``, and audit the change, in one transaction."""
+        for attempt in (1, 2):
+            try:
+                with self.db.session() as s:
+                    row = s.scalar(
+                        select(Topic).where(Topic.team_id == topic.team_id, Topic.name == topic.name)
+                    )
+                    before = _config(row).settings() if row is not None else None
+                    if row is None:
+                        row = Topic(team_id=topic.team_id, name=topic.name, created_by=user_id, created_at=now)
+                        s.add(row)
+                    _apply(row, topic, now)
+                    s.add(_audit(topic.team_id, user_id, action, topic.name, before, topic.settings(), now))
+                    s.flush()
+                    return _config(row)
+            except IntegrityError:  # created meanwhile by another process: change that one
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def delete_topic(self, *, team_id: str, name: str, user_id: str, now: datetime) -> TopicConfig | None:
+        with self.db.session() as s:
+            row = s.scalar(select(Topic).where(Topic.team_id == team_id, Topic.name == name))
+            if row is None:
+                return None
+            gone = _config(row)
+            s.delete(row)
+            s.add(_audit(team_id, user_id, "unfollow", name, gone.settings(), None, now))
+            return gone
+
+    def audit_entries(self, *, team_id: str, limit: int = 50) -> list[AuditRecord]:
+        """The latest changes first."""
+        with self.db.session() as s:
+            rows = s.scalars(
+                select(AuditEntry).where(AuditEntry.team_id == team_id)
+                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+            )
+            return [AuditRecord(r.team_id, r.user_id, r.action, r.subject, r.before, r.after, r.at) for r in rows]
+
+    def changes_marker(self) -> tuple[object, ...]:
+        """Changes whenever a topic is added, changed or removed, in any process: cheap to poll."""
+        with self.db.session() as s:
+            row = s.execute(
+                select(
+                    select(func.count(Topic.id)).scalar_subquery(),
+                    select(func.max(Topic.updated_at)).scalar_subquery(),
+                    select(func.max(Topic.id)).scalar_subquery(),
+                    select(func.max(AuditEntry.id)).scalar_subquery(),
+                )
+            ).one()
+            return tuple(row)
+
+    # --- briefing slots -----------------------------------------------------------------
+
+    def claim_briefing_slot(
+        self, *, topic: TopicConfig, slot: datetime, claimed_by: str, now: datetime, status: str = "claimed"
+    ) -> bool:
+        """True for the one caller, in any process, that gets to handle this slot."""
+        try:
+            with self.db.session() as s:
+                s.add(BriefingRun(topic_id=topic.id, team_id=topic.team_id, channel_id=topic.channel_id,
+                                  slot=slot, claimed_by=claimed_by[:100], claimed_at=now, status=status))
+            return True
+        except IntegrityError:
+            return False
+
+    def record_posted(self, record: BriefingRecord, *, now: datetime) -> None:
+        """Store how a claimed slot ended: its message ts and what it covered (or its error)."""
+        with self.db.session() as s:
+            s.execute(
+                update(BriefingRun)
+                .where(BriefingRun.topic_id == record.topic_id, BriefingRun.channel_id == record.channel_id,
+                       BriefingRun.slot == record.slot)
+                .values(status=record.status, message_ts=record.message_ts,
+                        covered_until=record.covered_until, story_keys=list(record.story_keys),
+                        article_ids=list(record.article_ids), actor_names=list(record.actor_names),
+                        error=record.error, posted_at=now)
+            )
+
+    def last_briefing(self, topic_id: int, channel_id: str) -> BriefingRecord | None:
+        """The latest briefing that covered its window (posted, or silent for want of news)."""
+        with self.db.session() as s:
+            row = s.scalar(
+                select(BriefingRun)
+                .where(BriefingRun.topic_id == topic_id, BriefingRun.channel_id == channel_id,
+                       BriefingRun.status.in_(COVERING))
+                .order_by(BriefingRun.slot.desc()).limit(1)
+            )
+            return _record(row) if row is not None else None
+
+    def briefing_runs(self, *, topic_id: int | None = None) -> list[BriefingRecord]:
+        """Every run, oldest slot first (for `briefbot topics list` and the tests)."""
+        with self.db.session() as s:
+            query = select(BriefingRun).order_by(BriefingRun.slot, BriefingRun.id)
+            if topic_id is not None:
+                query = query.where(BriefingRun.topic_id == topic_id)
+            return [_record(r) for r in s.scalars(query)]
+
+
+def _apply(row: Topic, topic: TopicConfig, now: datetime) -> None:
+    row.terms, row.channel_id, row.kind = list(topic.terms), topic.channel_id, topic.kind
+    row.time_of_day, row.days, row.timezone = topic.time_of_day, topic.days, topic.timezone
+    row.silent_when_empty, row.updated_at = topic.silent_when_empty, now
+
+
+def _config(row: Topic) -> TopicConfig:
+    return TopicConfig(
+        team_id=row.team_id, name=row.name, channel_id=row.channel_id or "",
+        time_of_day=row.time_of_day, days=row.days, timezone=row.timezone,
+        terms=tuple(row.terms or ()), kind=row.kind, silent_when_empty=row.silent_when_empty,
+        id=row.id, created_by=row.created_by, updated_at=row.updated_at,
+    )
+
+
+def _record(row: BriefingRun) -> BriefingRecord:
+    return BriefingRecord(
+        topic_id=row.topic_id or 0, channel_id=row.channel_id, slot=row.slot, status=row.status,
+        message_ts=row.message_ts, covered_until=row.covered_until,
+        story_keys=tuple(row.story_keys or ()), article_ids=tuple(row.article_ids or ()),
+        actor_names=tuple(row.actor_names or ()), error=row.error,
+    )
+
+
+def _audit(team_id: str, user_id: str, action: str, subject: str, before: object, after: object,
+           now: datetime) -> AuditEntry:
+    return AuditEntry(team_id=team_id, user_id=user_id[:32], action=action, subject=subject[:200],
+                      before=before, after=after, at=now)
