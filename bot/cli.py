@@ -169,7 +169,7 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 3000,
     threads: Annotated[int, typer.Option(help="HTTP worker threads")] = 8,
-    workers: Annotated[bool, typer.Option(help="also run ingestion workers here")] = True,
+    workers: Annotated[bool, typer.Option("--workers/--no-workers", help="also run ingestion workers here")] = True,
 ) -> None:
     """HTTP mode: Slack events, commands and interactivity at /slack/events."""
     from bot.server import serve as serve_http

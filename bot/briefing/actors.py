@@ -51,6 +51,8 @@ NOT_NAMES = word_set(
     friday saturday sunday today attendance extras scorers result results standings total
     totals halftime note avg pct points table"""
 )
+# Acronyms of things, not actors: "AI laws", "VAT", "GDP".
+NOT_NAMES |= word_set("ai gdp gnp cpi vat lng lpg ev evs ipo")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _EDGE_PUNCT = " \t\n,;:!?\"'“”‘’()[]{}-–—*/"
 # A final dot belongs to "U.S." or "Inc.", not to "Leicestershire.".
@@ -329,9 +331,8 @@ def _token_after(doc: AnnotatedText, mention: Mention) -> Token | None:
 # A government portfolio alone ("Trade will be on the agenda", "Energy Secretary") is a
 # subject or part of a title, never an actor by itself.
 PORTFOLIOS = word_set(
-    """defense defence foreign interior finance health justice energy commerce trade
-    education labor labour transport agriculture economy environment culture science
-    technology housing"""
+    """defense defence foreign interior finance health justice energy trade education
+    transport agriculture economy environment culture science technology housing"""
 )
 # Government titles: the portfolio before or after one is part of the title, not an
 # organisation ("Energy Secretary Ed Miliband", "Secretary of Defense Peter Hegseth").
@@ -339,7 +340,7 @@ GOVERNMENT_TITLES = word_set("secretary minister commissioner secretary-general 
 
 
 def _is_title_fragment(doc: AnnotatedText, mention: Mention) -> bool:
-    if mention.label == "PERSON":
+    if mention.label != "ORG":
         return False
     name, _ = clean_name(mention.text)
     words = name.split()
@@ -368,19 +369,20 @@ def _settled_type(c: _Cluster) -> ActorType | None:
 
     A one-word name never seen in a longer form is checked against its use: opening
     sentences as a common noun ("Schools", "Campaigners") it is dropped; as a "person" it
-    may be a product ("the Claude chatbot": dropped) or a brand ("OpenAI", "Cop29",
-    "Rosatom": an organisation).
+    may be a product ("the Claude chatbot": dropped); as a person or an unknown place it may
+    be a brand ("OpenAI", "Cop29", "Rosatom", "ScotRail": an organisation).
     """
     atype = c.type
-    if c.strong is not None or c.known_place or c.canonical:
+    # A nationality word opens sentences as an adjective ("European industry"): still a group.
+    if c.strong is not None or c.known_place or c.canonical or atype is ActorType.GROUP:
         return atype
     if any(" " in f for f in c.forms):
         return atype
-    if c.inner == 0 and c.common > 0:
+    if c.inner == 0 and c.common > 0 and not c.layout:
         return None
-    if atype is not ActorType.PERSON:
+    if atype is ActorType.ORGANIZATION:
         return atype
-    if c.product:
+    if c.product and atype is ActorType.PERSON:
         return None
     if _looks_like_brand(max(c.forms, key=c.forms.__getitem__)):
         return ActorType.ORGANIZATION

@@ -25,8 +25,13 @@ PERSON, ORG, PLACE, GROUP = (
 )
 
 
-def annotate(text: str, mentions: list[tuple[str, str]], title: str = "") -> AnnotatedText:
-    """An AnnotatedText for ``text``: one sentence a line, mentions found left to right."""
+def annotate(
+    text: str, mentions: list[tuple[str, str]], title: str = "", nouns: frozenset[str] = frozenset()
+) -> AnnotatedText:
+    """An AnnotatedText for ``text``: one sentence a line, mentions found left to right.
+
+    Every word is tagged PROPN except those in ``nouns``, tagged NOUN.
+    """
     found, pos = [], 0
     for surface, label in mentions:
         start = text.index(surface, pos)
@@ -38,7 +43,8 @@ def annotate(text: str, mentions: list[tuple[str, str]], title: str = "") -> Ann
         for m in re.finditer(r"\w+(?:[.'’]\w+)*\.?|[^\w\s]", line):
             start, end = offset + m.start(), offset + m.end()
             label = next((lab for _, lab, s, e in found if s <= start < e), "")
-            tokens.append(Token(m.group(), m.group().lower(), "PROPN", False, start, end, label))
+            pos = "NOUN" if m.group() in nouns else "PROPN"
+            tokens.append(Token(m.group(), m.group().lower(), pos, False, start, end, label))
         sentences.append(Sentence(offset, offset + len(line), line, tuple(tokens)))
         offset += len(line) + 1
     return AnnotatedText(
@@ -207,6 +213,144 @@ def test_salience_prefers_title_and_lead():
     actors = resolve_actors(doc)
     assert [a.name for a in actors] == ["Angela Merkel", "Olaf Scholz"]
     assert 0 <= actors[1].salience < actors[0].salience <= 1
+
+
+def types(actors: tuple[Actor, ...]) -> dict[str, ActorType]:
+    return {a.name: a.type for a in actors}
+
+
+def test_surname_joins_the_named_person_however_often_tagged_otherwise():
+    doc = annotate(
+        "President Donald Trump spoke.\nTrump said no.\nMacron met Trump.\nTrump left.",
+        [("Donald Trump", "PERSON"), ("Trump", "ORG"), ("Trump", "ORG"), ("Trump", "ORG")],
+    )
+    actors = resolve_actors(doc)
+    assert [(a.name, a.type, a.mentions) for a in actors] == [("Donald Trump", PERSON, 4)]
+
+
+def test_first_word_of_a_person_never_tagged_as_one_stays_apart():
+    doc = annotate(
+        "Pirelli grew.\nShares in Pirelli rose.\nPirelli hired.\nPirelli Cables sells cable.",
+        [("Pirelli", "ORG"), ("Pirelli", "ORG"), ("Pirelli", "ORG"), ("Pirelli Cables", "PERSON")],
+    )
+    assert types(resolve_actors(doc))["Pirelli"] is ORG
+
+
+def test_known_cities_regions_and_rivers_are_places_whatever_one_tag_says():
+    doc = annotate(
+        "Zelensky said Kyiv would not accept it.\nPorts near Odesa on the Danube were hit.\n"
+        "Rain fell in Perthshire and in Galloway.",
+        [
+            ("Zelensky", "PERSON"),
+            ("Kyiv", "PERSON"),
+            ("Odesa", "ORG"),
+            ("Danube", "PERSON"),
+            ("Perthshire", "PERSON"),
+            ("Galloway", "PERSON"),
+        ],
+    )
+    found = types(resolve_actors(doc))
+    for place in ("Kyiv", "Odesa", "Danube", "Perthshire", "Galloway"):
+        assert found[place] is PLACE, place
+    assert found["Zelensky"] is PERSON
+
+
+def test_a_city_in_a_results_table_is_still_the_team():
+    doc = annotate(
+        "BASEBALL - RESULTS.\nChicago 5 Houston 3\nChicago won again on Friday.",
+        [("Chicago", "ORG"), ("Houston", "GPE"), ("Chicago", "GPE")],
+    )
+    assert types(resolve_actors(doc))["Chicago"] is ORG
+
+
+def test_government_portfolios_in_titles_are_not_organisations():
+    doc = annotate(
+        "Defense Secretary Pete Hegseth spoke.\n"
+        "Secretary of Defense Peter Hegseth agreed.\n"
+        "Peter Kyle, the Secretary of State for Science, Innovation and Technology, spoke.\n"
+        "Trade will also be discussed.\n"
+        "The Defence Ministry and the Bank of England replied.",
+        [
+            ("Defense", "ORG"),
+            ("Pete Hegseth", "PERSON"),
+            ("Defense", "ORG"),
+            ("Peter Hegseth", "PERSON"),
+            ("Peter Kyle", "PERSON"),
+            ("State for Science, Innovation and Technology", "ORG"),
+            ("Trade", "ORG"),
+            ("The Defence Ministry", "ORG"),
+            ("the Bank of England", "ORG"),
+        ],
+    )
+    actors = by_name(resolve_actors(doc))
+    assert {n for n, a in actors.items() if a.type is ORG} == {"Defence Ministry", "Bank of England"}
+    assert actors["Peter Hegseth"].role == "Secretary of Defense"
+
+
+def test_sentence_opening_common_nouns_are_not_actors():
+    doc = annotate(
+        "Schools in three districts closed.\nCampaigners said it was late.\n"
+        "Bias in the model worried Sampras.\nSome bias remains.\nAgassi replied.",
+        [
+            ("Schools", "PERSON"),
+            ("Campaigners", "PERSON"),
+            ("Bias", "PERSON"),
+            ("Sampras", "PERSON"),
+            ("Agassi", "PERSON"),
+        ],
+        nouns=frozenset({"Schools", "Campaigners"}),
+    )
+    assert types(resolve_actors(doc)) == {"Sampras": PERSON, "Agassi": PERSON}
+
+
+def test_brand_like_one_word_people_are_organisations():
+    doc = annotate(
+        "He met OpenAI staff.\nOfficials at Cop29 agreed.\nSanctions on Rosatom began.\n"
+        "The grid operator Ukrenergo said so.\nShe thanked McDonald and Biden.",
+        [
+            ("OpenAI", "PERSON"),
+            ("Cop29", "PERSON"),
+            ("Rosatom", "PERSON"),
+            ("Ukrenergo", "PERSON"),
+            ("McDonald", "PERSON"),
+            ("Biden", "PERSON"),
+        ],
+    )
+    assert types(resolve_actors(doc)) == {
+        "OpenAI": ORG,
+        "Cop29": ORG,
+        "Rosatom": ORG,
+        "Ukrenergo": ORG,
+        "McDonald": PERSON,
+        "Biden": PERSON,
+    }
+
+
+def test_regulators_known_by_name_are_organisations():
+    doc = annotate("Ofgem said bills will rise.\nThe cap set by Ofgem rose.", [("Ofgem", "PERSON")] * 2)
+    assert types(resolve_actors(doc)) == {"Ofgem": ORG}
+
+
+def test_a_product_named_like_a_person_is_not_an_actor():
+    doc = annotate(
+        "Anthropic makes the Claude chatbot.\nClaude Monet painted.",
+        [("Anthropic", "ORG"), ("Claude", "PERSON"), ("Claude Monet", "PERSON")],
+    )
+    assert types(resolve_actors(doc)) == {"Anthropic": ORG, "Claude Monet": PERSON}
+
+
+def test_byline_names_are_people():
+    doc = annotate(
+        "Power was cut in Riga.\n(Reporting by Marta Kalnina in Riga; editing by Tom Hale)",
+        [("Riga", "GPE"), ("Marta Kalnina", "GPE"), ("Riga", "GPE"), ("Tom Hale", "PERSON")],
+    )
+    found = types(resolve_actors(doc))
+    assert found == {"Riga": PLACE, "Marta Kalnina": PERSON, "Tom Hale": PERSON}
+
+
+def test_common_acronyms_are_not_actors():
+    doc = annotate("AI rules and VAT rises hit Google.", [("AI", "GPE"), ("VAT", "ORG"), ("Google", "ORG")])
+    assert types(resolve_actors(doc)) == {"Google": ORG}
 
 
 # --- across articles -----------------------------------------------------------------

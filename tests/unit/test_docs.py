@@ -1,0 +1,36 @@
+"""The documents a new admin reads first stay true to the code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.config import settings_table
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_setting_is_in_the_readme_configuration_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    missing = [env for env, _, _ in settings_table() if f"| `{env}` |" not in readme]
+    assert not missing, f"README configuration table lacks {missing}"
+
+
+def test_the_manifest_asks_for_what_briefbot_uses_and_no_more():
+    manifest = yaml.safe_load((ROOT / "deploy" / "slack-manifest.yaml").read_text(encoding="utf-8"))
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert scopes == {"app_mentions:read", "channels:history", "channels:read", "chat:write",
+                      "commands", "reactions:write", "users:read"}
+    assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/brief"]
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert {"message.channels", "app_mention", "app_home_opened"} <= events
+    assert manifest["settings"]["socket_mode_enabled"] is True
+
+
+def test_the_readme_commands_are_the_ones_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    test_command = "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/pytest"
+    assert test_command in readme and test_command in ci
+    assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/briefbot demo" in readme
