@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from contextlib import closing as _closing
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -197,6 +198,12 @@ def worker(
         s = container.settings
         pool = IngestionPool(store=container.store, fetcher=container.fetcher, analyzer=container.analyzer,
                              now=utcnow, workers=s.workers, max_attempts=s.max_attempts, sweep_seconds=interval)
+        if s.slack_bot_token:  # tell people in Slack when a link they shared could not be read
+            from handlers.capture import tell_sharers_of_failure
+            from handlers.poster import SlackPoster, web_client
+
+            poster = SlackPoster(web_client(s.slack_bot_token, s.api_url))
+            pool.on_done = partial(tell_sharers_of_failure, container.store, poster)
         typer.echo("briefbot: worker waiting for articles; Ctrl-C stops", err=True)
         try:
             while True:

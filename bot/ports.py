@@ -94,6 +94,8 @@ class Store(Protocol):
 
     def article_record(self, article_id: int) -> ShareRecord | None: ...
 
+    def article_shares(self, article_id: int) -> list[NewShare]: ...
+
     def search_articles(
         self,
         query: TopicQuery,

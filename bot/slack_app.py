@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from slack_bolt import App
@@ -16,6 +17,7 @@ from bot.app import Container, utcnow
 from bot.errors import ConfigError
 from bot.worker import IngestionPool
 from handlers import register_all
+from handlers.capture import tell_sharers_of_failure
 from handlers.context import Deps
 from handlers.poster import SlackPoster, web_client
 
@@ -76,6 +78,7 @@ def build_slack(container: Container, *, http: bool, topics: Any = None) -> tupl
         background=background, bot_user_id=_bot_user_id(client), channel_privacy=ChannelPrivacy(),
         topics=topics,
     )
+    pool.on_done = partial(tell_sharers_of_failure, container.store, deps.poster)
     register_all(app, deps)
     container.extras["pool"] = pool
     container.extras["background"] = background

@@ -93,5 +93,14 @@ def _notify(deps: Deps, client: Any, share: NewShare, task: ArticleTask, record:
         deps.poster.note(client=client, share=share, text=_failure_note(task.url, record.failure_reason))
 
 
+def tell_sharers_of_failure(store: Any, poster: Any, task: ArticleTask, record: ShareRecord) -> None:
+    """After a retried article finally failed: tell each person who shared it, why."""
+    if record.status != "failed" or task.url.startswith("file://"):
+        return
+    for share in store.article_shares(task.article_id):
+        if share.team_id != "cli":
+            poster.note(client=None, share=share, text=_failure_note(task.url, record.failure_reason))
+
+
 def _failure_note(url: str, reason: str | None) -> str:
     return f"I couldn't read <{url}>: {reason or 'unknown reason'}. It won't appear in briefings."

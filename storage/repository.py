@@ -215,6 +215,14 @@ class SqlStore:
                 return None
             return ShareRecord(article.id, article.status, False, False, article.failure_reason)
 
+    def article_shares(self, article_id: int) -> list[NewShare]:
+        with self.db.session() as s:
+            return [
+                NewShare(sh.team_id, sh.channel_id, sh.user_id, sh.message_ts, sh.shared_at,
+                         sh.channel_private, sh.thread_ts)
+                for sh in s.scalars(select(Share).where(Share.article_id == article_id))
+            ]
+
     def retry_failed(self, *, now: datetime) -> int:
         """Put failed articles back in the queue (``briefbot ingest --retry-failed``)."""
         with self.db.session() as s:

@@ -269,9 +269,7 @@ KNOWN_ORGANIZATIONS = frozenset(
     New York Times|Washington Post|Wall Street Journal|Financial Times|The Guardian|
     The Economist|Politico|Axios|Dow Jones|Nasdaq|Moody's|Standard & Poor's|Fitch|Hamas|
     Hezbollah|Taliban|Kremlin|Pentagon|Congress|Senate|Parliament|Bundestag|Knesset|Duma|
-    Ofgem|Ofcom|Ofwat|Ofsted|Ofqual""".replace(
-        "\n", ""
-    ).split("|")
+    Ofgem|Ofcom|Ofwat|Ofsted|Ofqual""".replace("\n", "").split("|")
 )
 ORG_SUFFIXES = word_set(
     """inc corp corporation co ltd plc llc spa ag sa nv bv gmbh ab asa oyj group holdings bank

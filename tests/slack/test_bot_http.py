@@ -248,3 +248,23 @@ def test_app_home_shows_recent_stories(bot):
     [call] = bot.emulator.wait_for("views.publish", timeout=10)
     view = json.dumps(call.params["view"])
     assert "Strikes cut power in Kyiv" in view and "/brief ukraine" in view
+
+
+def test_a_page_failing_for_a_passing_reason_is_retried_then_explained(bot):
+    from datetime import UTC, datetime, timedelta
+
+    bot.pages.add("/flaky", "<html><body>busy</body></html>", status=503)
+    bot.event(message_event(f"<{bot.pages.url('/flaky')}>", ts=now_ts(), user="U0CARL"))
+    deadline = time.monotonic() + 10
+    while bot.pages.hits["/flaky"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    assert not bot.emulator.calls_to("chat.postEphemeral"), "no note while a retry is due"
+    clock = [datetime.now(UTC)]
+    bot.deps.pool.now = lambda: clock[0]
+    for _ in range(3):
+        clock[0] += timedelta(hours=1)
+        bot.deps.pool.sweep_once()
+    assert bot.pages.hits["/flaky"] == 3, "three attempts in all (BRIEFBOT_MAX_ATTEMPTS)"
+    [note] = bot.emulator.wait_for("chat.postEphemeral")
+    assert note.params["user"] == "U0CARL" and "503" in note.params["text"]
