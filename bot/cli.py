@@ -109,11 +109,9 @@ def analyze(
     settings = _settings()
     analyzer = SpacyAnalyzer(settings.spacy_model)
     if jsonl is not None:
-        try:
-            fh = open(jsonl, encoding="utf-8")
-        except OSError as exc:
-            raise BriefbotError(f"cannot read {jsonl}: {exc.strerror}") from None
-        with fh:
+        if not jsonl.is_file():
+            raise BriefbotError(f"cannot read {jsonl}: no such file")
+        with open(jsonl, encoding="utf-8", errors="replace") as fh:
             for out in analyze_jsonl(fh, analyzer):
                 sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         return
