@@ -9,11 +9,15 @@ import time
 from contextlib import closing as _closing
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.errors import BriefbotError
+
+if TYPE_CHECKING:
+    from bot.app import Container
+    from bot.config import Settings
 
 cli = typer.Typer(
     help="Briefbot: sourced team briefings from the article links your Slack team shares.",
@@ -27,13 +31,13 @@ cli.add_typer(db_cli, name="db")
 FORMATS = ("text", "markdown", "json")
 
 
-def _settings(**overrides: object):  # type: ignore[no-untyped-def]
+def _settings() -> Settings:
     from bot.config import Settings
 
-    return Settings.from_env(**overrides)
+    return Settings.from_env()
 
 
-def _container(upgrade: bool = True):  # type: ignore[no-untyped-def]
+def _container(upgrade: bool = True) -> Container:
     from bot.app import build, configure_logging
 
     settings = _settings()

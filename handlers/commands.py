@@ -57,11 +57,11 @@ def handle_brief(deps: Deps, ack: Any, command: dict[str, Any], respond: Any, cl
     first = text.split(" ", 1)[0].lower() if text else ""
     if first in ("", "help", "?", "usage"):
         blocks, fallback = help_blocks()
-        return ack(blocks=blocks, text=fallback, response_type="ephemeral")  # type: ignore[no-any-return]
+        return ack(blocks=blocks, text=fallback, response_type="ephemeral")
     if first == "status":
         captures = deps.store.channel_captures(team_id=command["team_id"], channel_id=command["channel_id"])
         blocks, fallback = status_blocks(captures)
-        return ack(blocks=blocks, text=fallback, response_type="ephemeral")  # type: ignore[no-any-return]
+        return ack(blocks=blocks, text=fallback, response_type="ephemeral")
     if first in TOPIC_COMMANDS:
         return _topic_command(deps, ack, command, respond, client, text)
     try:
@@ -69,7 +69,7 @@ def handle_brief(deps: Deps, ack: Any, command: dict[str, Any], respond: Any, cl
         window = parse_since(request.since, default_days=deps.settings.default_since_days)
     except UsageError as exc:
         blocks, fallback = help_blocks(note=f"{exc}.")
-        return ack(blocks=blocks, text=fallback, response_type="ephemeral")  # type: ignore[no-any-return]
+        return ack(blocks=blocks, text=fallback, response_type="ephemeral")
     ack()
     deps.later(deliver_briefing, deps, command, respond, client, request, window)
 
@@ -99,7 +99,7 @@ def deliver_briefing(deps: Deps, command: dict[str, Any], respond: Any, client: 
 def _topic_command(deps: Deps, ack: Any, command: dict[str, Any], respond: Any, client: Any, text: str) -> None:
     if deps.topics is None:
         blocks, fallback = error_blocks("Followed topics are not enabled on this Briefbot.")
-        return ack(blocks=blocks, text=fallback, response_type="ephemeral")  # type: ignore[no-any-return]
+        return ack(blocks=blocks, text=fallback, response_type="ephemeral")
     ack()
     deps.later(_run_topic_command, deps, command, respond, client, text)
 

@@ -24,8 +24,8 @@ def register(app: Any, deps: Deps) -> None:
             or not isinstance(event_id, str)
             or (isinstance(event, dict) and event.get("type") == "message")
         ):
-            return next()  # type: ignore[no-any-return]
+            return next()
         if not deps.store.first_delivery(event_id, team_id=body.get("team_id"), now=deps.now()):
             log.info("event %s was already handled; ignoring this delivery", event_id)
             return BoltResponse(status=200, body="")
-        return next()  # type: ignore[no-any-return]
+        return next()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -359,12 +359,12 @@ class SqlStore:
             return False
 
 
-def _visible(team_id: str | None, channel_id: str | None) -> list[object]:
+def _visible(team_id: str | None, channel_id: str | None) -> list[ColumnElement[bool]]:
     """Shares a briefing for this team and channel may cite (none of other workspaces,
     none from private channels or DMs other than the channel itself)."""
     if team_id is None:
         return []
-    conds: list[object] = [Share.team_id == team_id]
+    conds: list[ColumnElement[bool]] = [Share.team_id == team_id]
     if channel_id is None:
         conds.append(Share.channel_private.is_(False))
     else:
