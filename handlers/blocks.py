@@ -99,7 +99,7 @@ def briefing_blocks(briefing: Briefing, *, title: str | None = None) -> tuple[li
         shown += 1
     more = briefing.omitted_stories + len(briefing.stories) - shown
     if more:
-        blocks.append(context(f"…and {more} more {'story' if more == 1 else 'stories'}"))
+        blocks.append(context(more_stories(more)))
     return blocks + footer, fallback
 
 

@@ -42,6 +42,12 @@ def make_engine(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
+def one_line(error: object) -> str:
+    """A driver's message, first line only: errors reach users as one clear line."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else error.__class__.__name__
+
+
 class Database:
     """The engine plus a session factory; one session per unit of work."""
 
@@ -63,7 +69,7 @@ class Database:
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise StorageError(f"the database is unavailable or refused the write: {exc.orig}") from exc
+            raise StorageError(f"the database is unavailable or refused the write: {one_line(exc.orig)}") from exc
         except BaseException:
             session.rollback()
             raise
@@ -101,4 +107,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except OperationalError as exc:
-        raise StorageError(f"cannot reach the database to upgrade it: {exc.orig}") from exc
+        raise StorageError(f"cannot reach the database to upgrade it: {one_line(exc.orig)}") from exc

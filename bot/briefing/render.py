@@ -34,6 +34,10 @@ def matched_label(term: str) -> str:
     return f'"{term[:1].upper()}{term[1:]}"' if term.islower() else term
 
 
+def more_stories(n: int) -> str:
+    return f"…and {n} more {'story' if n == 1 else 'stories'}"
+
+
 def status_tag(s: Story) -> str:
     return {"new": "NEW", "update": "UPDATE"}.get(s.status, "")
 
@@ -56,7 +60,7 @@ def render_text(b: Briefing, *, width: int = 100) -> str:
             out.extend(_wrap(f"Who: {who}", width, "   ", "        "))
         out.append("")
     if b.omitted_stories:
-        out.extend([f"…and {b.omitted_stories} more {'story' if b.omitted_stories == 1 else 'stories'}.", ""])
+        out.extend([f"{more_stories(b.omitted_stories)}.", ""])
     out.extend(_footer(b, width))
     return "\n".join(out).rstrip() + "\n"
 
@@ -91,7 +95,7 @@ def render_markdown(b: Briefing) -> str:
             out.append(f"\n*Who:* {' · '.join(_md(actor_label(a)) for a in s.actors)}")
         out.append("")
     if b.omitted_stories:
-        out.extend([f"_…and {b.omitted_stories} more stories._", ""])
+        out.extend([f"_{more_stories(b.omitted_stories)}._", ""])
     if b.leading_actors:
         out.append("**Who is involved:** " + " · ".join(f"{_md(a.name)} ({a.articles})" for a in b.leading_actors))
     if b.new_actors:
