@@ -27,10 +27,13 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
 
 
+def briefbot_exe() -> Path:
+    """The ``briefbot`` console script installed next to this Python."""
+    return Path(sys.executable).with_name("briefbot")
+
+
 def default_cmd() -> str:
-    """``briefbot analyze --jsonl`` with the ``briefbot`` installed next to this Python."""
-    exe = Path(sys.executable).with_name("briefbot")
-    return f"{shlex.quote(str(exe))} analyze --jsonl"
+    return f"{shlex.quote(str(briefbot_exe()))} analyze --jsonl"
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,13 @@ def run_analyze(cmd: str, rows: Iterable[dict[str, Any]], *, timeout: float = 36
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
                 count += 1
         started = time.perf_counter()
-        proc = subprocess.run([*shlex.split(cmd), str(path)], capture_output=True, text=True,
-                              timeout=timeout, check=False)
+        proc = subprocess.run(
+            [*shlex.split(cmd), str(path)],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
         seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"`{cmd}` failed with exit code {proc.returncode}:\n{proc.stderr[-2000:]}")
@@ -99,5 +107,7 @@ def machine() -> dict[str, Any]:
 def write_result(name: str, result: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
-    path.write_text(json.dumps({**result, "machine": machine()}, indent=2, ensure_ascii=False) + "\n")
+    path.write_text(
+        json.dumps({**result, "machine": machine()}, indent=2, ensure_ascii=False) + "\n"
+    )
     return path

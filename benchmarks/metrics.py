@@ -19,9 +19,16 @@ from pathlib import Path
 TYPES = ("PER", "ORG", "LOC")
 # The type names a system may answer, folded to the three CoNLL types; others are ignored.
 TYPE_OF = {
-    "person": "PER", "per": "PER",
-    "organization": "ORG", "organisation": "ORG", "org": "ORG",
-    "place": "LOC", "location": "LOC", "loc": "LOC", "country": "LOC", "gpe": "LOC",
+    "person": "PER",
+    "per": "PER",
+    "organization": "ORG",
+    "organisation": "ORG",
+    "org": "ORG",
+    "place": "LOC",
+    "location": "LOC",
+    "loc": "LOC",
+    "country": "LOC",
+    "gpe": "LOC",
 }
 # CoNLL text is tokenized; these rules give back the spacing of ordinary prose.
 _NO_SPACE_BEFORE = tuple(".,:;!?%)")
@@ -177,7 +184,10 @@ def rouge_of_first_three(
 
 
 def word_f1(extracted: str, gold: str) -> float:
-    got, want = Counter(re.findall(r"\w+", extracted.casefold())), Counter(re.findall(r"\w+", gold.casefold()))
+    got, want = (
+        Counter(re.findall(r"\w+", extracted.casefold())),
+        Counter(re.findall(r"\w+", gold.casefold())),
+    )
     common = sum((got & want).values())
     p = common / max(1, sum(got.values()))
     r = common / max(1, sum(want.values()))

@@ -166,19 +166,19 @@ def ingest_links(
 
 
 def parse_since(value: str | None, *, default_days: int) -> timedelta:
-    """``3d``, ``12h``, ``2w``, ``90m`` or a bare number of days."""
+    """``3d``, ``12h``, ``2w``, ``90m`` or a bare number of days; a minute to ten years."""
     if not value:
         return timedelta(days=default_days)
     raw = value.strip().lower()
     units = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
     number, unit = (raw[:-1], raw[-1]) if raw[-1:] in units else (raw, "d")
     try:
-        amount = float(number)
-    except ValueError:
+        window = timedelta(**{units[unit]: float(number)})
+    except (ValueError, OverflowError):
         raise UsageError(f"cannot read the time window {value!r}: use e.g. 3d, 12h or 2w") from None
-    if amount <= 0 or amount > 3650:
+    if not timedelta(minutes=1) <= window <= timedelta(days=3650):
         raise UsageError(f"the time window {value!r} must be between a minute and ten years")
-    return timedelta(**{units[unit]: amount})
+    return window
 
 
 def validate_topic(topic: str) -> str:

@@ -13,6 +13,7 @@ from bot.briefing.render import (
     actor_label,
     heading,
     matched_label,
+    more_stories,
     render_text,
     sources_label,
     status_tag,
@@ -55,7 +56,7 @@ def context(mrkdwn: str) -> Block:
 
 def story_blocks(number: int, story: Story) -> list[Block]:
     tag = f"  `{status_tag(story)}`" if status_tag(story) else ""
-    lines = [f"*{number}. {link(story.url, story.headline)}*{tag}  _{sources_label(story)}_"]
+    lines = [f"*{number}. {link(story.url, clip(story.headline, 300))}*{tag}  _{sources_label(story)}_"]
     lines += [f"• {escape(p.text)} ({link(p.url, p.outlet or 'source')})" for p in story.points]
     blocks = [section(_fit_lines(lines))]
     who = " · ".join(escape(actor_label(a)) for a in story.actors)
@@ -72,7 +73,7 @@ def _fit_lines(lines: list[str]) -> str:
     size = 0
     for line in lines:
         if size + len(line) + 1 > SECTION_LIMIT:
-            break
+            continue  # skip only the line that does not fit; shorter ones after it may
         out.append(line)
         size += len(line) + 1
     return "\n".join(out) if out else clip(lines[0], SECTION_LIMIT)
@@ -84,9 +85,10 @@ def _is_user_id(user: str) -> bool:
 
 def briefing_blocks(briefing: Briefing, *, title: str | None = None) -> tuple[list[Block], str]:
     """(blocks, plain-text fallback) for a briefing, within Slack's limits."""
-    fallback = clip(render_text(briefing), 3000)
+    # The fallback shows in notifications: escaped too, so a hostile title cannot @channel.
+    fallback = clip(escape(render_text(briefing)), 3000)
     if briefing.is_empty:
-        return [section(f"_{escape(briefing.empty_message)}_")], briefing.empty_message
+        return [section(f"_{escape(briefing.empty_message)}_")], escape(briefing.empty_message)
     blocks: list[Block] = [header(title or heading(briefing).split(" · ")[0])]
     blocks.append(context(escape(heading(briefing))))
     footer = _footer(briefing)

@@ -43,7 +43,7 @@ def parse_brief(text: str) -> BriefRequest:
 
 
 def _looks_like_window(word: str) -> bool:
-    return len(word) >= 2 and word[-1] in "hdw" and word[:-1].isdigit()
+    return len(word) >= 2 and word[-1] in "mhdw" and word[:-1].isdigit()
 
 
 def register(app: Any, deps: Deps) -> None:

@@ -244,7 +244,7 @@ class SqlStore:
         channel_id: str | None = None,
         limit: int = 200,
     ) -> list[ArticleView]:
-        phrases = [*query.terms, *query.actors]
+        phrases = [*query.terms, *query.parts, *query.actors]
         if not phrases:
             return []
         with self.db.session() as s:

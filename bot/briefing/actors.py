@@ -302,7 +302,7 @@ def _weigh_context(doc: AnnotatedText, cluster: _Cluster, mention: Mention, part
     elif i < len(tokens) and tokens[i].end >= start + len(part.strip()):
         cluster.common += _reads_as_common_noun(doc, tokens[i])
     after = _token_after(doc, mention)
-    if after is not None and after.text.casefold() in PRODUCT_NOUNS:
+    if after is not None and after.text.casefold().rstrip(".") in PRODUCT_NOUNS:
         cluster.product = True
 
 

@@ -13,6 +13,7 @@ from bot.briefing.model import ActorType, ArticleView, CitedPoint
 STORY_WINDOW = timedelta(days=4)
 SAME_STORY = 0.30  # combined similarity above which two articles are one story
 SAME_POINT = 0.5  # word overlap above which two key points say the same thing
+HEADLINE_ONLY = 0.8  # share of a point's words in the headline above which it adds nothing
 
 _WORD = re.compile(r"[^\W\d_]{3,}|\d+(?:[.,]\d+)?%?", re.UNICODE)
 _STOP = frozenset(
@@ -95,7 +96,8 @@ def best_points(articles: Sequence[ArticleView], limit: int = 3, headline: str =
     repeats the headline (a standfirst extracted with the body) is left out.
     """
     chosen: list[CitedPoint] = []
-    chosen_words: list[set[str]] = [set(words(headline))] if headline else []
+    chosen_words: list[set[str]] = []
+    headline_words = set(words(headline))
     depth = max((len(a.key_points) for a in articles), default=0)
     for rank in range(depth):
         for article in articles:
@@ -105,6 +107,8 @@ def best_points(articles: Sequence[ArticleView], limit: int = 3, headline: str =
             ws = set(words(text))
             if any(_overlap(ws, other) > SAME_POINT for other in chosen_words):
                 continue
+            if ws and len(ws & headline_words) / len(ws) > HEADLINE_ONLY:
+                continue  # says no more than the headline above it
             chosen.append(CitedPoint(text=text, url=article.url, outlet=article.outlet or _host(article.url)))
             chosen_words.append(ws)
     return chosen

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from bot.briefing.gazetteer import expand_topic
 from bot.briefing.model import ArticleView
 
 
@@ -15,14 +16,17 @@ class TopicQuery:
     topic: str
     terms: tuple[str, ...]  # lower-case words or phrases to look for
     actors: tuple[str, ...] = ()  # actor names that count as the topic
+    parts: tuple[str, ...] = ()  # single words of a several-word topic: weak on their own
 
 
 def _expand(term: str) -> set[str]:
-    try:
-        from bot.briefing.gazetteer import expand_topic
-    except ImportError:  # pragma: no cover - the gazetteer ships with the package
-        return {term}
     return {t.lower() for t in expand_topic(term)} | {term}
+
+
+def _without_plurals(terms: set[str]) -> tuple[str, ...]:
+    """Drop "ukrainians" when "ukrainian" is there: a term's pattern takes its plural."""
+    kept = {t for t in terms if not (t.endswith("s") and t[:-1] in terms)}
+    return tuple(sorted(kept, key=lambda t: (-len(t), t)))
 
 
 def topic_query(topic: str, extra_terms: Iterable[str] = ()) -> TopicQuery:
@@ -32,12 +36,14 @@ def topic_query(topic: str, extra_terms: Iterable[str] = ()) -> TopicQuery:
     for term in [base, *(t.lower().strip() for t in extra_terms)]:
         if term:
             terms |= _expand(term)
+    parts: set[str] = set()
     words = base.split()
-    if len(words) > 1:  # "energy prices": each word also counts, the phrase more
+    if len(words) > 1:  # "energy prices": the words count too, but only together
         for w in words:
             if len(w) > 2:
-                terms |= _expand(w)
-    return TopicQuery(topic=topic.strip(), terms=tuple(sorted(terms, key=lambda t: (-len(t), t))))
+                parts |= _expand(w)
+    parts -= terms
+    return TopicQuery(topic=topic.strip(), terms=_without_plurals(terms), parts=_without_plurals(parts))
 
 
 def _pattern(term: str) -> re.Pattern[str]:
@@ -49,13 +55,14 @@ def score_article(query: TopicQuery, article: ArticleView) -> tuple[float, tuple
     matched: list[str] = []
     score = 0.0
     for term in query.terms:
-        pat = _pattern(term)
-        in_title = len(pat.findall(article.title))
-        in_points = sum(len(pat.findall(k.text)) for k in article.key_points)
-        in_body = len(pat.findall(article.text)) if article.text else 0
-        if in_title or in_points or in_body:
+        found = _term_score(term, article)
+        if found:
             matched.append(term)
-            score += 3.0 * min(in_title, 1) + 1.0 * min(in_points, 3) + 0.3 * min(in_body, 10)
+            score += found
+    part_scores = {p: s for p in query.parts if (s := _term_score(p, article))}
+    if len(part_scores) >= 2:  # "energy" and "prices", not "prices" alone
+        matched += list(part_scores)
+        score += 0.5 * sum(part_scores.values())
     names = {n.lower() for n in query.actors}
     for actor in article.actors:
         forms = {actor.name.lower(), *(a.lower() for a in actor.aliases)}
@@ -65,6 +72,14 @@ def score_article(query: TopicQuery, article: ArticleView) -> tuple[float, tuple
             score += 1.0 + 2.0 * actor.salience
     relevance = 1.0 - 1.0 / (1.0 + score / 4.0) if score else 0.0
     return relevance, tuple(dict.fromkeys(matched))
+
+
+def _term_score(term: str, article: ArticleView) -> float:
+    pat = _pattern(term)
+    in_title = len(pat.findall(article.title))
+    in_points = sum(len(pat.findall(k.text)) for k in article.key_points)
+    in_body = len(pat.findall(article.text)) if article.text else 0
+    return 3.0 * min(in_title, 1) + 1.0 * min(in_points, 3) + 0.3 * min(in_body, 10)
 
 
 def related_actors(
@@ -82,16 +97,15 @@ def related_actors(
     most articles naming it at all are matches (``totals``: articles per actor name), so
     that someone in every story (a head of state) does not drag every story in.
     """
-
-    weight: Counter[str] = Counter()
+    weight: dict[str, float] = {}
     seen: Counter[str] = Counter()
     for article in articles:
         for actor in article.actors:
             if actor.type.value in ("person", "organization") and actor.salience >= 0.3:
-                weight[actor.name] += actor.salience
+                weight[actor.name] = weight.get(actor.name, 0.0) + actor.salience
                 seen[actor.name] += 1
     return [
         n
-        for n, _ in weight.most_common()
+        for n in sorted(weight, key=lambda name: -weight[name])
         if seen[n] >= min_articles and seen[n] >= specificity * totals.get(n, seen[n])
     ][:limit]

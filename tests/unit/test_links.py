@@ -28,7 +28,9 @@ from bot.briefing.links import canonical_url, links_in_blocks, links_in_message,
         ("  https://example.com/a  ", "https://example.com/a"),
     ],
 )
-def test_tracking_fragments_and_spelling_of_the_host_are_dropped(shared: str, canonical: str) -> None:
+def test_tracking_fragments_and_spelling_of_the_host_are_dropped(
+    shared: str, canonical: str
+) -> None:
     assert canonical_url(shared) == canonical
 
 
@@ -42,7 +44,10 @@ def test_two_orders_of_the_same_parameters_are_one_article() -> None:
 
 
 def test_path_case_and_a_non_default_port_are_kept() -> None:
-    assert canonical_url("https://Example.com:8443/News/A-Story") == "https://example.com:8443/News/A-Story"
+    assert (
+        canonical_url("https://Example.com:8443/News/A-Story")
+        == "https://example.com:8443/News/A-Story"
+    )
 
 
 def test_a_different_article_keeps_a_different_url() -> None:
@@ -56,8 +61,16 @@ def test_international_host_becomes_ascii() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["ftp://example.com/a", "mailto:ana@example.com", "javascript:alert(1)", "example.com/a",
-     "//example.com/a", "http:///nohost", "https://example.com:99999/a", ""],
+    [
+        "ftp://example.com/a",
+        "mailto:ana@example.com",
+        "javascript:alert(1)",
+        "example.com/a",
+        "//example.com/a",
+        "http:///nohost",
+        "https://example.com:99999/a",
+        "",
+    ],
 )
 def test_anything_but_an_absolute_http_link_is_refused(url: str) -> None:
     with pytest.raises(ValueError):
@@ -144,7 +157,12 @@ def _rich_text(*urls: str) -> list[dict]:
                 {
                     "type": "rich_text_list",
                     "style": "bullet",
-                    "elements": [{"type": "rich_text_section", "elements": [{"type": "user", "user_id": "U1"}]}],
+                    "elements": [
+                        {
+                            "type": "rich_text_section",
+                            "elements": [{"type": "user", "user_id": "U1"}],
+                        }
+                    ],
                 },
             ],
         }
@@ -178,7 +196,12 @@ def test_deeply_nested_link_elements_are_found() -> None:
 
 def test_blocks_without_links_and_non_http_links_give_nothing() -> None:
     assert links_in_blocks(None) == []
-    assert links_in_blocks([{"type": "rich_text", "elements": [{"type": "link", "url": "mailto:a@b.c"}]}]) == []
+    assert (
+        links_in_blocks(
+            [{"type": "rich_text", "elements": [{"type": "link", "url": "mailto:a@b.c"}]}]
+        )
+        == []
+    )
 
 
 def test_message_text_and_blocks_give_each_link_once() -> None:

@@ -1,0 +1,303 @@
+"""Block Kit: briefings, help and status fit Slack's limits and cannot be hijacked."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
+
+from bot.briefing.model import ActorCount, Briefing, Story
+from bot.ports import Capture
+from handlers.blocks import (
+    briefing_blocks,
+    error_blocks,
+    escape,
+    help_blocks,
+    link,
+    status_blocks,
+)
+from tests.unit.builders import PERSON, briefing, story
+
+MAX_BLOCKS, SECTION, HEADER, CONTEXT = 50, 3000, 150, 3000
+
+
+def check_limits(blocks: list[dict[str, Any]]) -> None:
+    """Slack's documented limits, and the SDK's own validation of each block."""
+    assert 0 < len(blocks) <= MAX_BLOCKS
+    for b in blocks:
+        if b["type"] == "header":
+            assert 0 < len(b["text"]["text"]) <= HEADER
+        elif b["type"] == "section":
+            assert 0 < len(b["text"]["text"]) <= SECTION
+        elif b["type"] == "context":
+            assert 0 < len(b["elements"]) <= 10
+            assert all(0 < len(e["text"]) <= CONTEXT for e in b["elements"])
+        parsed = Block.parse(b)
+        assert parsed is not None, f"the SDK does not know a {b['type']!r} block"
+        parsed.to_dict()  # raises SlackObjectFormationError beyond a limit
+
+
+def texts(blocks: list[dict[str, Any]]) -> list[str]:
+    out = []
+    for b in blocks:
+        if "text" in b:
+            out.append(b["text"]["text"])
+        out += [e["text"] for e in b.get("elements", [])]
+    return out
+
+
+def many(n: int, **kw: Any) -> list[Story]:
+    return [story(f"Story {i}", url=f"https://o.example/{i}", **kw) for i in range(n)]
+
+
+def test_briefing_has_header_heading_stories_and_footer() -> None:
+    b = briefing(
+        [
+            story(
+                "Kyiv hit by drones",
+                ["Five people were injured."],
+                status="new",
+                actors=[ActorCount("Volodymyr Zelensky", PERSON, 1, "Ukrainian President")],
+            )
+        ],
+        leading=[ActorCount("Volodymyr Zelensky", PERSON, 1)],
+        matched=["kyiv"],
+    )
+    blocks, fallback = briefing_blocks(b)
+    check_limits(blocks)
+    assert blocks[0]["type"] == "header" and blocks[0]["text"]["text"] == "Ukraine"
+    body = "\n".join(texts(blocks))
+    assert "*1. <https://outlet.example/news/1|Kyiv hit by drones>*  `NEW`  _1 source_" in body
+    assert "• Five people were injured. (<https://outlet.example/news/1|Outlet A>)" in body
+    assert "Who: Volodymyr Zelensky (Ukrainian President)" in body
+    assert "Shared by <@U1>" in body
+    assert "*Who is involved:* Volodymyr Zelensky (1)" in body
+    assert 'Matched: "Kyiv"' in body
+    assert fallback.startswith("Ukraine · 1 story from 1 article")
+
+
+def test_title_replaces_the_header() -> None:
+    blocks, _ = briefing_blocks(briefing(many(1)), title="Morning briefing: Ukraine")
+    assert blocks[0]["text"]["text"] == "Morning briefing: Ukraine"
+
+
+def test_empty_briefing_is_one_section_with_a_fallback() -> None:
+    msg = "Nothing on ukraine was shared in the last 7 days."
+    blocks, fallback = briefing_blocks(briefing([], empty_message=msg))
+    check_limits(blocks)
+    assert texts(blocks) == [f"_{msg}_"]
+    assert fallback == msg
+
+
+def test_sixty_stories_fit_in_fifty_blocks_and_say_how_many_more() -> None:
+    blocks, fallback = briefing_blocks(briefing(many(60)))
+    check_limits(blocks)
+    shown = sum(bool(re.match(r"\*\d+\. <", t)) for t in texts(blocks))
+    more = [t for t in texts(blocks) if "more stories" in t]
+    assert more == [f"…and {60 - shown} more stories"]
+    assert shown >= 5
+    assert fallback
+
+
+def test_stories_left_out_by_compose_are_counted() -> None:
+    blocks, _ = briefing_blocks(briefing(many(5), omitted=1))
+    assert texts(blocks)[-1] == "…and 1 more story"
+
+
+def test_a_huge_key_point_keeps_the_section_within_limits() -> None:
+    blocks, _ = briefing_blocks(briefing([story("Big", ["x" * 10_000])]))
+    check_limits(blocks)
+    assert any(t.startswith("*1. <https://outlet.example/news/1|Big>*") for t in texts(blocks))
+
+
+def test_points_after_a_huge_one_are_still_shown() -> None:
+    blocks, _ = briefing_blocks(
+        briefing([story("Big", ["x" * 10_000, "Five people were injured."])])
+    )
+    assert any("Five people were injured." in t for t in texts(blocks))
+
+
+def test_a_long_topic_keeps_the_header_within_limits() -> None:
+    blocks, _ = briefing_blocks(briefing(many(2), topic="ukraine " * 50))
+    check_limits(blocks)
+    assert blocks[0]["text"]["text"].endswith("…")
+
+
+def test_a_400_character_headline_keeps_every_block_within_limits() -> None:
+    headline = "Headline " * 45
+    blocks, _ = briefing_blocks(briefing([story(headline)]), title=headline)
+    check_limits(blocks)
+    assert len(blocks[0]["text"]["text"]) <= HEADER
+    assert any(headline[:250] in t for t in texts(blocks)), "the headline is shown, shortened"
+
+
+def test_a_headline_longer_than_a_section_keeps_its_link_closed() -> None:
+    blocks, _ = briefing_blocks(briefing([story("H" * 4000)]))
+    check_limits(blocks)
+    first = next(t for t in texts(blocks) if t.startswith("*1. <"))
+    assert re.match(r"\*1\. <https://outlet\.example/news/1\|H+…?>\*", first)
+
+
+HOSTILE = "<!channel> Win a prize & <@U0ADMIN> <https://evil.example|click>"
+
+
+def test_a_hostile_headline_cannot_ping_or_link() -> None:
+    s = story(
+        HOSTILE,
+        [f"Point {HOSTILE}"],
+        outlet="<!here>",
+        actors=[ActorCount("<!everyone>", PERSON, 1)],
+    )
+    blocks, _ = briefing_blocks(
+        briefing(
+            [s],
+            leading=[ActorCount("<!subteam^S1>", PERSON, 1)],
+            new_actors=["<@U9>"],
+            matched=["<!here>"],
+        )
+    )
+    check_limits(blocks)
+    body = "\n".join(texts(blocks))
+    for bad in (
+        "<!channel>",
+        "<!here>",
+        "<!everyone>",
+        "<@U0ADMIN>",
+        "<https://evil",
+        "<!subteam",
+        "<@U9>",
+    ):
+        assert bad not in body
+    assert "&lt;!channel&gt; Win a prize &amp; &lt;@U0ADMIN&gt;" in body
+    assert "<https://outlet.example/news/1|" in body  # Briefbot's own links still work
+
+
+def test_a_hostile_headline_cannot_ping_through_the_fallback_text() -> None:
+    _, fallback = briefing_blocks(briefing([story(HOSTILE, [f"Point {HOSTILE}"])]))
+    assert "<!channel>" not in fallback
+    assert "<@U0ADMIN>" not in fallback
+
+
+def test_escape_and_link() -> None:
+    assert escape("a & b <c> d") == "a &amp; b &lt;c&gt; d"
+    assert (
+        link("https://e.example/a?x=1|y>", "A | B <c>")
+        == "<https://e.example/a?x=1%7Cy%3E|A ¦ B &lt;c&gt;>"
+    )
+    assert link("", "just text & more") == "just text &amp; more"
+
+
+# --- property: limits hold for any briefing ---------------------------------------------
+
+_text = st.text(st.sampled_from("ab <>&|*_é\n"), min_size=1, max_size=4000)
+
+
+@st.composite
+def briefings(draw: st.DrawFn) -> Briefing:
+    n = draw(st.integers(0, 70))
+    headline = draw(_text)
+    point = draw(_text)
+    npoints = draw(st.integers(0, 4))
+    nactors = draw(st.integers(0, 20))
+    actors = [ActorCount(f"{draw(_text)[:300]}{i}", PERSON, 1) for i in range(nactors)]
+    stories = [
+        story(
+            f"{headline}{i}",
+            [f"{point}{j}" for j in range(npoints)],
+            url=f"https://o.example/{i}",
+            actors=actors,
+            shared_by=[f"U{k}" for k in range(draw(st.integers(0, 8)))],
+        )
+        for i in range(n)
+    ]
+    return briefing(
+        stories,
+        topic=draw(_text).strip() or "x",
+        omitted=draw(st.integers(0, 3)) if n else 0,
+        leading=actors,
+        new_actors=[a.name for a in actors],
+        matched=[a.name for a in actors[:8]],
+        empty_message="Nothing here." if not n else "",
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(briefings())
+def test_any_briefing_stays_within_slack_limits(b: Briefing) -> None:
+    blocks, fallback = briefing_blocks(b)
+    check_limits(blocks)
+    assert fallback
+    more = [t for t in texts(blocks) if re.fullmatch(r"…and \d+ more stor(y|ies)", t)]
+    shown = sum(blk["type"] == "divider" for blk in blocks) - _has_footer(b)  # a divider each
+    hidden = len(b.stories) + b.omitted_stories - shown
+    if hidden:
+        assert more == [f"…and {hidden} more {'story' if hidden == 1 else 'stories'}"]
+    else:
+        assert more == []
+
+
+def _has_footer(b: Briefing) -> bool:
+    return bool(b.leading_actors or b.new_actors or b.matched) and not b.is_empty
+
+
+# --- help and status ---------------------------------------------------------------------
+
+
+def test_help_lists_the_commands_and_carries_a_note() -> None:
+    blocks, fallback = help_blocks(note="Cannot read the time window 'x' <!here>.")
+    check_limits(blocks)
+    body = "\n".join(texts(blocks))
+    assert "`/brief ukraine since 3d`" in body and "`/brief ukraine public`" in body
+    assert "&lt;!here&gt;" in body and "<!here>" not in body
+    assert "/brief ukraine" in fallback
+
+
+def _capture(status: str, title: str = "", reason: str | None = None) -> Capture:
+    return Capture(
+        url="https://e.example/a",
+        title=title,
+        status=status,
+        failure_reason=reason,
+        user_id="U1",
+        shared_at=datetime(2025, 3, 4, tzinfo=UTC),
+    )
+
+
+def test_status_shows_each_capture_and_why_it_failed() -> None:
+    caps = [
+        _capture("done", "Kyiv & Kharkiv"),
+        _capture("failed", "", "the page <b>timed out</b>"),
+        _capture("pending", "Waiting"),
+    ]
+    blocks, fallback = status_blocks(caps)
+    check_limits(blocks)
+    body = "\n".join(texts(blocks))
+    assert "(3 links, 1 failed)" in body
+    assert "✅ <https://e.example/a|Kyiv &amp; Kharkiv> <@U1>" in body
+    assert (
+        "⚠️ <https://e.example/a|https://e.example/a> <@U1> — the page &lt;b&gt;timed out&lt;/b&gt;"
+        in body
+    )
+    assert "⏳" in body and fallback
+
+
+def test_status_of_many_long_captures_fits() -> None:
+    blocks, _ = status_blocks([_capture("failed", "T" * 500, "r" * 2000) for _ in range(40)])
+    check_limits(blocks)
+
+
+def test_status_without_captures_invites_a_share() -> None:
+    blocks, fallback = status_blocks([])
+    assert "Share an article link" in fallback
+    check_limits(blocks)
+
+
+def test_error_is_escaped() -> None:
+    blocks, fallback = error_blocks("no <!channel> & co")
+    assert texts(blocks) == [":warning: no &lt;!channel&gt; &amp; co"]
+    assert fallback == "no <!channel> & co"

@@ -1,0 +1,107 @@
+"""Reading ``/brief`` text: topic, public flag and time window."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.errors import UsageError
+from bot.services import MAX_TOPIC_LENGTH, parse_since, validate_topic
+from handlers.commands import BriefRequest, parse_brief
+
+
+@pytest.mark.parametrize(
+    ("text", "request_"),
+    [
+        ("ukraine", BriefRequest("ukraine")),
+        ("ukraine public since 3d", BriefRequest("ukraine", public=True, since="3d")),
+        ("ukraine since 3d public", BriefRequest("ukraine", public=True, since="3d")),
+        ("energy prices 12h", BriefRequest("energy prices", since="12h")),
+        ("energy prices public", BriefRequest("energy prices", public=True)),
+        ("ukraine last 2w", BriefRequest("ukraine", since="2w")),
+        ("ukraine --since 3d --public", BriefRequest("ukraine", public=True, since="3d")),
+        ("Energy   Prices  PUBLIC", BriefRequest("Energy Prices", public=True)),
+        ("ukraine 3D", BriefRequest("ukraine", since="3D")),
+        ("3d", BriefRequest("3d")),  # a lone window-like word is the topic
+        ("ukraine since", BriefRequest("ukraine since")),
+    ],
+)
+def test_parse_brief(text: str, request_: BriefRequest) -> None:
+    assert parse_brief(text) == request_
+
+
+@pytest.mark.parametrize(
+    "text", ["!!!", "", "   ", "public", "since 3d", "x" * (MAX_TOPIC_LENGTH + 1)]
+)
+def test_no_topic_is_a_usage_error(text: str) -> None:
+    with pytest.raises(UsageError):
+        parse_brief(text)
+
+
+def test_usage_errors_say_what_to_do() -> None:
+    with pytest.raises(UsageError, match="ukraine"):
+        parse_brief("public")
+    with pytest.raises(UsageError, match="'!!!' has no words"):
+        parse_brief("!!!")
+
+
+def test_a_bare_minutes_window_is_a_window() -> None:
+    assert parse_brief("ukraine 90m") == BriefRequest("ukraine", since="90m")
+
+
+@pytest.mark.parametrize(
+    ("value", "window"),
+    [
+        ("3d", timedelta(days=3)),
+        ("12h", timedelta(hours=12)),
+        ("2w", timedelta(weeks=2)),
+        ("90m", timedelta(minutes=90)),
+        ("5", timedelta(days=5)),
+        ("1.5d", timedelta(hours=36)),
+        (" 3D ", timedelta(days=3)),
+        ("", timedelta(days=7)),
+        (None, timedelta(days=7)),
+    ],
+)
+def test_parse_since(value: str | None, window: timedelta) -> None:
+    assert parse_since(value, default_days=7) == window
+
+
+def test_default_window_comes_from_settings() -> None:
+    assert parse_since("", default_days=30) == timedelta(days=30)
+
+
+@pytest.mark.parametrize("value", ["3y", "d", "soon", "0d", "-1d", "11000d", "inf"])
+def test_unreadable_or_impossible_windows_are_usage_errors(value: str) -> None:
+    with pytest.raises(UsageError, match="time window"):
+        parse_since(value, default_days=7)
+
+
+def test_nan_window_is_a_usage_error() -> None:
+    with pytest.raises(UsageError):
+        parse_since("nan", default_days=7)
+
+
+WRONG_LIMIT = (
+    "parse_since checks the number, not the duration, against 'a minute to ten years': "
+    "'3650w' (70 years) is accepted and '5000m' (3.5 days) refused; compare the timedelta"
+)
+
+
+def test_a_window_beyond_ten_years_is_refused_whatever_the_unit() -> None:
+    with pytest.raises(UsageError, match="ten years"):
+        parse_since("3650w", default_days=7)
+
+
+def test_a_few_days_in_minutes_is_accepted() -> None:
+    assert parse_since("5000m", default_days=7) == timedelta(minutes=5000)
+
+
+def test_validate_topic_collapses_space_and_limits_length() -> None:
+    assert validate_topic("  energy \t prices\n") == "energy prices"
+    assert validate_topic("x" * MAX_TOPIC_LENGTH) == "x" * MAX_TOPIC_LENGTH
+    with pytest.raises(UsageError, match=f"at most {MAX_TOPIC_LENGTH}"):
+        validate_topic("x" * (MAX_TOPIC_LENGTH + 1))
+    with pytest.raises(UsageError):
+        validate_topic("?!")

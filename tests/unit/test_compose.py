@@ -1,0 +1,213 @@
+"""Composing a briefing: stories ranked, points and actors chosen, what is new marked."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from bot.briefing.compose import compose_briefing, empty_message, rank_actors, story_score
+from bot.briefing.model import ActorCount, ArticleView, Briefing
+from tests.unit.builders import GROUP, NOW, ORG, PERSON, PLACE, actor, article
+
+SINCE = NOW - timedelta(days=7)
+MACRON = actor("Emmanuel Macron", role="French President", aliases=["Macron"])
+STARMER = actor("Keir Starmer", aliases=["Starmer"], salience=0.9)
+TRUMP = actor("Donald Trump", aliases=["Trump"])
+
+
+def visit(outlet: str, **kw: Any) -> ArticleView:
+    return article(
+        "Macron and Starmer head to Washington to press Trump on Ukraine",
+        [
+            f"European leaders aim to propose a contingent of 30,000 troops, {outlet} reports.",
+            "Starmer's government is preparing its toughest sanctions package against Russia.",
+        ],
+        actors=[MACRON, STARMER, TRUMP, actor("Ukrainian", GROUP, country="Ukraine")],
+        outlet=outlet,
+        **kw,
+    )
+
+
+def unrelated(n: int, **kw: Any) -> ArticleView:
+    """Stories that share no words with each other."""
+    topics = [
+        "grain exports",
+        "drone factory",
+        "power grid",
+        "refugee housing",
+        "chess olympiad",
+        "orthodox church",
+        "nuclear plant",
+        "border crossing",
+    ]
+    return article(
+        f"Ukraine {topics[n]} report",
+        [f"Details about the {topics[n]} emerged."],
+        outlet=f"Outlet {n}",
+        **kw,
+    )
+
+
+def brief(articles: list[ArticleView], **kw: Any) -> Briefing:
+    return compose_briefing("ukraine", articles, now=NOW, since=SINCE, **kw)
+
+
+def test_two_outlets_on_one_event_make_one_story_with_two_sources() -> None:
+    other = article(
+        "Macron and Starmer to lobby Trump in Washington over Ukraine",
+        ["Trump has said Europe must carry more of the burden of defending Ukraine."],
+        actors=[MACRON, STARMER, TRUMP],
+        outlet="Outlet B",
+        hours_ago=30,
+    )
+    b = brief([visit("Outlet A"), other])
+    assert len(b.stories) == 1
+    story = b.stories[0]
+    assert story.sources == 2
+    assert {p.outlet for p in story.points} == {"Outlet A", "Outlet B"}
+    assert b.article_count == 2
+
+
+def test_points_never_say_the_same_thing_twice() -> None:
+    story = brief([visit("Outlet A"), visit("Outlet B")]).stories[0]
+    texts = [p.text for p in story.points]
+    assert sum("sanctions package" in t for t in texts) == 1
+
+
+def test_story_headline_is_never_repeated_as_a_point() -> None:
+    a = article(
+        "Kyiv hit by drones overnight",
+        ["Kyiv hit by drones overnight.", "Five people were injured."],
+    )
+    story = brief([a]).stories[0]
+    assert [p.text for p in story.points] == ["Five people were injured."]
+
+
+def test_stories_shared_and_reported_more_come_first() -> None:
+    quiet = unrelated(0, hours_ago=2, shared_by=["U1"])
+    loud = unrelated(1, hours_ago=3, shared_by=["U1", "U2", "U3"])
+    echo = article(
+        loud.title, ["Details about the drone factory emerged."], outlet="Other", hours_ago=3
+    )
+    b = brief([quiet, loud, echo])
+    assert [s.sources for s in b.stories] == [2, 1]
+    assert b.stories[0].headline == loud.title
+
+
+def test_more_relevant_and_more_recent_stories_come_first() -> None:
+    old, new = unrelated(0, hours_ago=6 * 24), unrelated(1, hours_ago=1)
+    assert [s.headline for s in brief([old, new]).stories] == [new.title, old.title]
+    weak, strong = unrelated(2, relevance=0.2), unrelated(3, relevance=0.9)
+    assert [s.headline for s in brief([weak, strong]).stories] == [strong.title, weak.title]
+
+
+def test_story_score_grows_with_each_signal() -> None:
+    base = [unrelated(0, hours_ago=5)]
+    assert story_score([unrelated(0, hours_ago=5, shared_by=["U1", "U2"])], NOW) > story_score(
+        base, NOW
+    )
+    assert story_score([*base, unrelated(1, hours_ago=5)], NOW) > story_score(base, NOW)
+    assert story_score([unrelated(0, hours_ago=5, relevance=0.9)], NOW) > story_score(base, NOW)
+    assert story_score([unrelated(0, hours_ago=1)], NOW) > story_score(base, NOW)
+
+
+def test_more_than_five_stories_are_counted_not_shown() -> None:
+    b = brief([unrelated(n) for n in range(8)])
+    assert len(b.stories) == 5
+    assert b.omitted_stories == 3
+    assert b.article_count == 8
+
+
+def test_max_stories_can_be_chosen() -> None:
+    b = brief([unrelated(n) for n in range(4)], max_stories=2)
+    assert (len(b.stories), b.omitted_stories) == (2, 2)
+
+
+def test_nothing_shared_gives_an_honest_empty_briefing() -> None:
+    b = brief([])
+    assert b.is_empty
+    assert b.empty_message == "Nothing on ukraine was shared in the last 7 days."
+    assert b.omitted_stories == 0
+
+
+def test_passing_mentions_do_not_make_a_story() -> None:
+    b = brief([unrelated(0, relevance=0.05)])
+    assert b.is_empty and b.article_count == 0
+
+
+def test_empty_message_windows() -> None:
+    assert (
+        empty_message("energy", NOW - timedelta(days=1), NOW)
+        == "Nothing on energy was shared in the last day."
+    )
+    assert empty_message("energy", NOW - timedelta(hours=12), NOW) == (
+        "Nothing on energy was shared since Tue 04 Mar 00:00 UTC."
+    )
+
+
+def test_leading_actors_count_articles_and_list_people_once() -> None:
+    b = brief([visit("Outlet A"), visit("Outlet B"), unrelated(0, hours_ago=40)])
+    names = [a.name for a in b.leading_actors]
+    assert names.count("Keir Starmer") == 1
+    assert "Starmer" not in names
+    counts = {a.name: a.articles for a in b.leading_actors}
+    assert counts["Keir Starmer"] == counts["Donald Trump"] == 2
+    assert "Ukrainian" not in names  # groups are never listed as actors
+
+
+def test_actor_keeps_the_role_an_article_gives() -> None:
+    story = brief([visit("Outlet A")]).stories[0]
+    assert ActorCount("Emmanuel Macron", PERSON, 1, "French President") in story.actors
+
+
+def test_rank_actors_orders_by_articles_then_salience_within_quota() -> None:
+    arts = [
+        article(
+            "a",
+            actors=[
+                actor("Ann Lee", salience=0.1),
+                actor("Bo Chan", salience=0.9),
+                actor("NATO", ORG),
+            ],
+        ),
+        article("b", actors=[actor("Ann Lee", salience=0.1), actor("Paris", PLACE)]),
+    ]
+    ranked = rank_actors(arts, {PERSON: 1, ORG: 1})
+    assert [(a.name, a.articles) for a in ranked] == [("Ann Lee", 2), ("NATO", 1)]
+    assert [a.name for a in rank_actors(arts[:1], {PERSON: 5})] == ["Bo Chan", "Ann Lee"]
+
+
+def test_briefed_stories_mark_updates_and_new_stories() -> None:
+    old = visit("Outlet A", hours_ago=50)
+    fresh = unrelated(0)
+    b = brief([old, visit("Outlet B"), fresh], briefed_stories={str(old.id)})
+    status = {s.headline: s.status for s in b.stories}
+    assert status == {old.title: "update", fresh.title: "new"}
+
+
+def test_without_earlier_briefings_nothing_is_marked() -> None:
+    assert {s.status for s in brief([visit("Outlet A"), unrelated(0)]).stories} == {""}
+    b = brief([visit("Outlet A")])
+    assert b.new_actors == ()
+
+
+def test_known_actors_reveal_new_actors() -> None:
+    b = brief([visit("Outlet A")], known_actors={"Keir Starmer", "Donald Trump"})
+    assert b.new_actors == ("Emmanuel Macron",)
+
+
+def test_story_records_who_shared_it_once_each() -> None:
+    b = brief(
+        [visit("Outlet A", shared_by=["U1", "U2"]), visit("Outlet B", shared_by=["U2", "U3"])]
+    )
+    assert sorted(b.stories[0].shared_by) == ["U1", "U2", "U3"]
+
+
+def test_matched_terms_are_collected_without_repeats() -> None:
+    b = brief(
+        [
+            unrelated(0, matched=["ukraine", "kyiv"]),
+            unrelated(1, matched=["kyiv", "Volodymyr Zelensky"]),
+        ]
+    )
+    assert sorted(b.matched) == ["Volodymyr Zelensky", "kyiv", "ukraine"]
