@@ -87,7 +87,7 @@ def related_actors(
     totals: Mapping[str, int],
     *,
     min_articles: int = 2,
-    specificity: float = 0.6,
+    specificity: float = 0.75,
     limit: int = 8,
 ) -> list[str]:
     """People and organisations central to, and specific to, articles that match a topic.
@@ -101,7 +101,7 @@ def related_actors(
     seen: Counter[str] = Counter()
     for article in articles:
         for actor in article.actors:
-            if actor.type.value in ("person", "organization") and actor.salience >= 0.3:
+            if actor.type.value in ("person", "organization") and actor.salience >= 0.5:
                 weight[actor.name] = weight.get(actor.name, 0.0) + actor.salience
                 seen[actor.name] += 1
     return [
