@@ -39,14 +39,15 @@ SPACY_TYPE = {
     "LOC": "place",
     "FAC": "place",
 }
-# What each figure is measured against. No published figure exists for document-level actor
-# F1, so its bar is the baseline; the others are the published anchors in the eval README.
+# What each figure is measured against: the product's targets (the quality issue), which
+# all sit above the baselines computed beside them.
 TARGETS = {
-    "actors_f1": ("> baseline", None),
-    "rouge1": (">= 43.3 (BertSumExt)", 43.3),
+    "actors_f1": (">= 0.72", 0.72),
+    "actors_f1_ORG": (">= 0.50", 0.50),
+    "rouge1": (">= 42.5 (Lead-3 41.70)", 42.5),
     "rouge2": ("> baseline", None),
     "rougeLsum": ("> baseline", None),
-    "extract_word_f1": (">= 0.97 (best extractors)", 0.97),
+    "extract_word_f1": (">= 0.96", 0.96),
 }
 
 

@@ -87,7 +87,7 @@ def related_actors(
     totals: Mapping[str, int],
     *,
     min_articles: int = 2,
-    specificity: float = 0.75,
+    specificity: float = 0.6,
     limit: int = 8,
 ) -> list[str]:
     """People and organisations central to, and specific to, articles that match a topic.
