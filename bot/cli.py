@@ -180,7 +180,7 @@ def serve(
 
     container = _container()
     with _closing(container):
-        app, deps = build_slack(container, http=True)
+        app, deps = build_slack(container, http=True, ingest_here=workers)
         if workers:
             deps.pool.start_sweeper()
         typer.echo(f"briefbot: serving Slack at http://{host}:{port}/slack/events", err=True)

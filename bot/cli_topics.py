@@ -24,7 +24,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _topic_store():  # type: ignore[no-untyped-def]
+def _topic_store() -> Any:
     from bot.config import Settings
     from storage.db import Database
     from storage.topics import SqlTopicStore

@@ -39,9 +39,25 @@ def job_id(topic_id: int) -> str:
     return f"topic-{topic_id}"
 
 
+class ForwardCronTrigger(CronTrigger):
+    """``CronTrigger`` that never answers a time at or before the previous fire time.
+
+    In the hour that happens twice when clocks go back, APScheduler 3.11's CronTrigger can
+    answer the repeated time again, and the scheduler then loops on it; start an hour later.
+    """
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+        fire = super().get_next_fire_time(previous_fire_time, now)
+        start = now
+        while fire is not None and previous_fire_time is not None and fire <= previous_fire_time:
+            start = max(start, previous_fire_time) + timedelta(hours=1)
+            fire = super().get_next_fire_time(None, start)
+        return fire
+
+
 def cron_trigger(schedule: Schedule) -> CronTrigger:
-    return CronTrigger(day_of_week=schedule.days, hour=schedule.hour, minute=schedule.minute,
-                       timezone=schedule.zone)
+    return ForwardCronTrigger(day_of_week=schedule.days, hour=schedule.hour, minute=schedule.minute,
+                              timezone=schedule.zone)
 
 
 class BriefingScheduler:

@@ -54,8 +54,14 @@ class ChannelPrivacy:
         return private
 
 
-def build_slack(container: Container, *, http: bool, topics: Any = None) -> tuple[App, Deps]:
-    """The Bolt App with every listener attached, and what the listeners share."""
+def build_slack(
+    container: Container, *, http: bool, topics: Any = None, ingest_here: bool = True
+) -> tuple[App, Deps]:
+    """The Bolt App with every listener attached, and what the listeners share.
+
+    With ``ingest_here`` false the captured articles wait in the queue for ``briefbot
+    worker`` processes instead of being read in this one.
+    """
     s = container.settings
     if not s.slack_bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set: the bot token (xoxb-...) of your Slack app")
@@ -71,7 +77,7 @@ def build_slack(container: Container, *, http: bool, topics: Any = None) -> tupl
         token_verification_enabled=True,
     )
     pool = IngestionPool(store=container.store, fetcher=container.fetcher, analyzer=container.analyzer,
-                         now=utcnow, workers=s.workers, max_attempts=s.max_attempts)
+                         now=utcnow, workers=s.workers, max_attempts=s.max_attempts, enabled=ingest_here)
     background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefbot-slack")
     deps = Deps(
         settings=s, store=container.store, pool=pool, poster=SlackPoster(client), now=utcnow,
@@ -80,6 +86,8 @@ def build_slack(container: Container, *, http: bool, topics: Any = None) -> tupl
     )
     pool.on_done = partial(tell_sharers_of_failure, container.store, deps.poster)
     register_all(app, deps)
+    if ingest_here:  # load the spaCy pipeline now, not when the first link arrives
+        deps.later(lambda: container.analyzer.nlp)
     container.extras["pool"] = pool
     container.extras["background"] = background
     return app, deps

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.briefing.followed import DIGEST, TopicConfig
-from bot.briefing.render import title_case
 from bot.briefing.schedule import describe_moment, describe_schedule, next_slots
 
 
@@ -36,7 +35,7 @@ class TopicListing:
         t = self.topic
         terms = f" (matching {', '.join(t.terms)})" if t.terms else ""
         quiet = ", silent when there is nothing new" if t.silent_when_empty and t.kind != DIGEST else ""
-        what = f"{label(t)}{terms} in <#{t.channel_id}>" if t.kind != DIGEST else title_case(label(t))
+        what = f"{label(t)}{terms} in <#{t.channel_id}>" if t.kind != DIGEST else _cap(label(t))
         return f"{what}: {self.schedule}{quiet}"
 
 
@@ -64,7 +63,7 @@ class TopicChange:
         if self.action == "unfollow" and self.before is not None:
             return f"I no longer follow {label(self.before)} in <#{self.before.channel_id}>."
         if self.action == "digest off" and self.before is not None:
-            return f"{title_case(label(self.before))} is off."
+            return f"{_cap(label(self.before))} is off."
         if self.topic is None:
             return "There is no digest in this channel to turn off."
         text = listing(self.topic, self.now).text
@@ -72,3 +71,7 @@ class TopicChange:
             return f"Nothing to change: {text}."
         verb = {"follow": "Now following", "update": "Changed", "digest": "Scheduled"}[self.action]
         return f"{verb} {text[:1].lower() + text[1:] if text.startswith('The') else text}."
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -15,15 +15,12 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.briefing.followed import DIGEST, BriefingRecord, TopicConfig
+from bot.briefing.commands import FOLLOW_EXAMPLE, FollowRequest, parse_digest, parse_follow
 from bot.briefing.schedule import (
     EVERY_DAY,
-    FOLLOW_EXAMPLE,
     WEEKDAYS,
-    FollowRequest,
     parse_channel,
     parse_days,
-    parse_digest,
-    parse_follow,
     parse_time,
     validate_timezone,
 )

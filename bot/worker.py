@@ -33,17 +33,21 @@ class IngestionPool:
         workers: int = 2,
         max_attempts: int = 3,
         sweep_seconds: float = 30.0,
+        enabled: bool = True,
     ):
         self.store, self.fetcher, self.analyzer, self.now = store, fetcher, analyzer, now
         self.max_attempts = max_attempts
+        self.enabled = enabled  # False: leave the queue to `briefbot worker` processes
         self.sweep_seconds = sweep_seconds
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="briefbot-ingest")
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
         self.on_done: Notify | None = None  # called for swept retries
 
-    def submit(self, article_ids: Sequence[int], notify: Notify | None = None) -> Future[list[ShareRecord]]:
+    def submit(self, article_ids: Sequence[int], notify: Notify | None = None) -> Future[list[ShareRecord]] | None:
         """Process these articles soon; ``notify`` hears how each one ended."""
+        if not self.enabled:
+            return None
         return self.executor.submit(self._run, list(article_ids), notify)
 
     def _run(self, article_ids: list[int], notify: Notify | None) -> list[ShareRecord]:

@@ -21,19 +21,14 @@ from bot.errors import UsageError
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EVERY_DAY = "mon-sun"
 WEEKDAYS = "mon-fri"
-FOLLOW_EXAMPLE = (
-    "`/brief follow energy prices at 07:30 on mon-fri tz Europe/London in #news "
-    "terms gas, electricity, ofgem`"
-)
-DIGEST_EXAMPLE = "`/brief digest daily`, `/brief digest weekly on fri at 16:00` or `/brief digest off`"
 _DAY_WORDS = {d: i for i, d in enumerate(DAYS)} | {
     "monday": 0, "tues": 1, "tuesday": 1, "weds": 2, "wednesday": 2, "thur": 3, "thurs": 3,
     "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
 }
-_DAY_GROUPS = {"daily": EVERY_DAY, "weekdays": WEEKDAYS, "weekends": "sat-sun", "everyday": EVERY_DAY,
+DAY_GROUPS = {"daily": EVERY_DAY, "weekdays": WEEKDAYS, "weekends": "sat-sun", "everyday": EVERY_DAY,
                "*": EVERY_DAY}
-_TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?(am|pm)?$")
-_CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$|^#([a-z0-9][a-z0-9._-]{0,79})$")
+TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?(am|pm)?$")
+CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$|^#([a-z0-9][a-z0-9._-]{0,79})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,34 +50,12 @@ class Schedule:
         return int(self.time_of_day[3:])
 
 
-@dataclass(frozen=True, slots=True)
-class FollowRequest:
-    """What `/brief follow` asked for; ``None`` means "not said" (defaults apply)."""
-
-    topic: str
-    terms: tuple[str, ...] | None = None
-    channel_id: str | None = None
-    channel_name: str | None = None
-    time_of_day: str | None = None
-    days: str | None = None
-    timezone: str | None = None
-    silent_when_empty: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class DigestRequest:
-    period: str  # daily, weekly or off
-    time_of_day: str | None = None
-    days: str | None = None
-    timezone: str | None = None
-
-
 # --- reading the parts ---------------------------------------------------------------
 
 
 def parse_time(text: str) -> str:
     """``7:30``, ``07:30``, ``7.30``, ``7am``, ``7:30pm``, ``19h30``, ``0730`` -> ``HH:MM``."""
-    m = _TIME.match(text.strip().lower().replace(" ", ""))
+    m = TIME.match(text.strip().lower().replace(" ", ""))
     if not m:
         raise UsageError(f"{text!r} is not a time of day: write it like 07:30 or 7am")
     hour, minute, half = int(m.group(1)), int(m.group(2) or 0), m.group(3)
@@ -102,11 +75,11 @@ def parse_days(text: str) -> str:
         raw = "daily" if raw == "every day" else "weekdays"
     chosen: set[int] = set()
     for part in raw.split():
-        if part in _DAY_GROUPS:
-            chosen |= day_set(_DAY_GROUPS[part])
+        if part in DAY_GROUPS:
+            chosen |= day_set(DAY_GROUPS[part])
             continue
         first, _, last = part.partition("-")
-        a, b = _day(first.removesuffix("s")), _day((last or first).removesuffix("s"))
+        a, b = day_number(first.removesuffix("s")), day_number((last or first).removesuffix("s"))
         if a is None or b is None:
             raise UsageError(f"{text!r} are not days of the week: write them like mon-fri or mon,wed,fri")
         chosen |= {(a + k) % 7 for k in range((b - a) % 7 + 1)}
@@ -115,7 +88,7 @@ def parse_days(text: str) -> str:
     return normalize_days(chosen)
 
 
-def _day(word: str) -> int | None:
+def day_number(word: str) -> int | None:
     return _DAY_WORDS.get(word, _DAY_WORDS.get(word + "s") if word else None)
 
 
@@ -141,13 +114,13 @@ def normalize_days(days: set[int] | frozenset[int]) -> str:
 
 
 @cache
-def _zone_names() -> dict[str, str]:
+def zone_names() -> dict[str, str]:
     return {name.lower(): name for name in available_timezones()}
 
 
 def validate_timezone(name: str) -> str:
     """The IANA name of a time zone, spelled as the tz database spells it."""
-    key = _zone_names().get(name.strip().lower())
+    key = zone_names().get(name.strip().lower())
     try:
         if key is None:
             raise ZoneInfoNotFoundError(name)
@@ -161,123 +134,12 @@ def validate_timezone(name: str) -> str:
 
 def parse_channel(token: str) -> tuple[str | None, str | None]:
     """``<#C123|news>`` -> (``C123``, ``news``); ``<#C123>`` -> (``C123``, None); ``#news`` -> (None, ``news``)."""
-    m = _CHANNEL.match(token.strip())
+    m = CHANNEL.match(token.strip())
     if not m:
         raise UsageError(f"{token!r} is not a channel: pick one as you type #")
     if m.group(3):
         return None, m.group(3)
     return m.group(1), m.group(2) or None
-
-
-# --- reading whole commands ----------------------------------------------------------
-
-
-def parse_follow(text: str) -> FollowRequest:
-    """The text after `/brief follow`: a topic, then optional parts in any order."""
-    tokens = text.split()
-    start = next((i for i in range(len(tokens)) if _clause(tokens, i) is not None), len(tokens))
-    topic = " ".join(tokens[:start])
-    if not topic:
-        raise UsageError(f"say which topic to follow, e.g. {FOLLOW_EXAMPLE}")
-    parts = _clauses(tokens, start, FOLLOW_EXAMPLE)
-    channel = parts.get("channel", (None, None))
-    return FollowRequest(
-        topic=topic, terms=parts.get("terms"), channel_id=channel[0], channel_name=channel[1],
-        time_of_day=parts.get("time"), days=parts.get("days"), timezone=parts.get("timezone"),
-        silent_when_empty=parts.get("silent"),
-    )
-
-
-def parse_digest(text: str) -> DigestRequest:
-    """The text after `/brief digest`: daily, weekly or off, then optional time, days, zone."""
-    tokens = text.split()
-    period = tokens[0].lower() if tokens else ""
-    if period not in ("daily", "weekly", "off"):
-        raise UsageError(f"say how often: {DIGEST_EXAMPLE}")
-    parts = _clauses(tokens, 1, DIGEST_EXAMPLE)
-    if set(parts) - {"time", "days", "timezone"} or (period == "off" and parts):
-        raise UsageError(f"a digest takes a time, days and a time zone only: {DIGEST_EXAMPLE}")
-    return DigestRequest(period, parts.get("time"), parts.get("days"), parts.get("timezone"))
-
-
-def _clauses(tokens: list[str], start: int, example: str) -> dict[str, object]:
-    parts: dict[str, object] = {}
-    i = start
-    while i < len(tokens):
-        found = _clause(tokens, i)
-        if found is None:
-            raise UsageError(f"I did not understand {tokens[i]!r}. For example: {example}")
-        kind, value, i = found
-        if kind in parts:
-            raise UsageError(f"the {kind} is given twice. For example: {example}")
-        parts[kind] = value
-    return parts
-
-
-def _clause(tokens: list[str], i: int) -> tuple[str, object, int] | None:
-    """The part of the command starting at ``tokens[i]``: (kind, value, next index), or None."""
-    word, nxt = tokens[i].lower(), (tokens[i + 1] if i + 1 < len(tokens) else "")
-    if _CHANNEL.match(tokens[i]):
-        return "channel", parse_channel(tokens[i]), i + 1
-    if word in ("in", "to") and _CHANNEL.match(nxt):
-        return "channel", parse_channel(nxt), i + 2
-    if word in ("tz", "tz:", "timezone", "timezone:") and nxt:
-        return "timezone", validate_timezone(nxt), i + 2
-    if word == "in" and ("/" in nxt or nxt.upper() == "UTC") and nxt.lower() in _zone_names():
-        return "timezone", validate_timezone(nxt), i + 2
-    if word == "at" and nxt:
-        return _time_clause(tokens, i)
-    if word in _DAY_GROUPS or (word == "every" and nxt.lower() in ("day", "weekday")):
-        end = i + (1 if word in _DAY_GROUPS else 2)
-        return "days", parse_days(" ".join(tokens[i:end])), end
-    if word == "on":
-        return _days_clause(tokens, i + 1)
-    if word.rstrip(":") in ("terms", "matching"):
-        return _terms_clause(tokens, i + 1)
-    if word == "silent":
-        return "silent", True, i + 1
-    if word == "not" and nxt.lower() == "silent":
-        return "silent", False, i + 2
-    return None
-
-
-def _time_clause(tokens: list[str], i: int) -> tuple[str, object, int] | None:
-    for width in (2, 1):  # "7 am" or "7am"
-        candidate = "".join(tokens[i + 1 : i + 1 + width])
-        if len(tokens) >= i + 1 + width and _TIME.match(candidate.lower()):
-            if width == 2 and tokens[i + 2].lower() not in ("am", "pm"):
-                continue
-            return "time", parse_time(candidate), i + 1 + width
-    return None
-
-
-def _days_clause(tokens: list[str], j: int) -> tuple[str, object, int] | None:
-    end = j
-    while end < len(tokens):
-        words = [w for w in tokens[end].lower().replace(",", " ").split() if w != "and"]
-        if tokens[end].lower() != "and" and not all(_is_day_word(w) for w in words):
-            break
-        end += 1
-    if end == j:
-        return None
-    return "days", parse_days(" ".join(tokens[j:end])), end
-
-
-def _is_day_word(word: str) -> bool:
-    if word in _DAY_GROUPS:
-        return True
-    first, _, last = word.partition("-")
-    return all(_day(w.removesuffix("s")) is not None for w in (first, last or first))
-
-
-def _terms_clause(tokens: list[str], j: int) -> tuple[str, object, int]:
-    end = j
-    while end < len(tokens) and _clause(tokens, end) is None:
-        end += 1
-    terms = tuple(t for t in (" ".join(p.split()) for p in " ".join(tokens[j:end]).split(",")) if t)
-    if not terms:
-        raise UsageError(f"list the terms after `terms`, separated by commas. For example: {FOLLOW_EXAMPLE}")
-    return "terms", terms, end
 
 
 # --- slots -----------------------------------------------------------------------------
