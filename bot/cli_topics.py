@@ -128,6 +128,7 @@ def scheduler_command() -> None:
 
     settings = Settings.from_env()
     configure_logging(settings.log_level)
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)  # a line per poll otherwise
     app = build(settings)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -14,8 +14,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from bot.briefing.followed import DIGEST, BriefingRecord, TopicConfig
 from bot.briefing.commands import FOLLOW_EXAMPLE, FollowRequest, parse_digest, parse_follow
+from bot.briefing.followed import DIGEST, BriefingRecord, TopicConfig
 from bot.briefing.schedule import (
     EVERY_DAY,
     WEEKDAYS,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from bot.briefing.schedule import (
     CHANNEL,
@@ -89,16 +90,11 @@ def _parse_follow(text: str) -> FollowRequest:
         raise UsageError(f"say which topic to follow, e.g. {FOLLOW_EXAMPLE}")
     parts = _clauses(tokens, start, FOLLOW_EXAMPLE)
     channel = parts.get("channel", (None, None))
-    silent = parts.get("silent")
     return FollowRequest(
-        topic=topic, terms=parts.get("terms"), channel_id=channel[0], channel_name=channel[1],  # type: ignore[arg-type]
-        time_of_day=_text(parts.get("time")), days=_text(parts.get("days")),
-        timezone=_text(parts.get("timezone")), silent_when_empty=silent if isinstance(silent, bool) else None,
+        topic=topic, terms=parts.get("terms"), channel_id=channel[0], channel_name=channel[1],
+        time_of_day=parts.get("time"), days=parts.get("days"), timezone=parts.get("timezone"),
+        silent_when_empty=parts.get("silent"),
     )
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) else None
 
 
 def _parse_digest(text: str) -> DigestRequest:
@@ -109,11 +105,12 @@ def _parse_digest(text: str) -> DigestRequest:
     parts = _clauses(tokens, 1, DIGEST_EXAMPLE)
     if set(parts) - {"time", "days", "timezone"} or (period == "off" and parts):
         raise UsageError(f"a digest takes a time, days and a time zone only: {DIGEST_EXAMPLE}")
-    return DigestRequest(period, _text(parts.get("time")), _text(parts.get("days")), _text(parts.get("timezone")))
+    return DigestRequest(period, parts.get("time"), parts.get("days"), parts.get("timezone"))
 
 
-def _clauses(tokens: list[str], start: int, example: str) -> dict[str, object]:
-    parts: dict[str, object] = {}
+def _clauses(tokens: list[str], start: int, example: str) -> dict[str, Any]:
+    """Kind -> value: str for time, days and timezone, tuples for terms and channel, bool for silent."""
+    parts: dict[str, Any] = {}
     i = start
     while i < len(tokens):
         found = _clause(tokens, i)

@@ -8,16 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.briefing.commands import FollowRequest, parse_digest, parse_follow
 from bot.briefing.followed import TopicConfig
 from bot.briefing.schedule import (
-    FollowRequest,
     Schedule,
     describe_moment,
     describe_schedule,
     next_slots,
     parse_days,
-    parse_digest,
-    parse_follow,
     parse_time,
     previous_slot,
 )
@@ -148,11 +146,15 @@ def test_slots_are_the_instants_apscheduler_fires_at(schedule):
                           timezone=schedule.zone)
     start = datetime(2026, 1, 1, tzinfo=UTC)
     ours = set(next_slots(schedule, start, 300))
-    fires, previous, now = set(), None, start
+    fires: set[datetime] = set()
+    now = start
     while len(fires) < 300:
-        fire = trigger.get_next_fire_time(previous, now)
-        fires.add(fire.astimezone(UTC))
-        previous, now = fire, fire + timedelta(seconds=1)
+        fire = trigger.get_next_fire_time(None, now).astimezone(UTC)
+        if fire < now:  # CronTrigger 3.x can answer the repeated hour again, in the past
+            now += timedelta(hours=1)
+            continue
+        fires.add(fire)
+        now = fire + timedelta(seconds=1)
     end = min(max(ours), max(fires))
     extra = {f for f in fires if f <= end} - ours
     assert {s for s in ours if s <= end} <= fires
@@ -180,3 +182,16 @@ def test_how_moments_and_topics_read():
     assert TopicChange("follow", topic, None, now).message.startswith("Now following *energy prices*")
     assert "no longer follow *energy prices*" in TopicChange("unfollow", None, topic, now).message
     assert "I follow no topics yet" in topics_text([])
+
+
+def test_the_repeated_hour_fires_once_and_the_trigger_moves_on():
+    from bot.schedule import cron_trigger
+
+    schedule = Schedule("01:30", "mon-sun", "Europe/London")  # clocks go back on Sun 25 Oct 2026
+    trigger, previous, now, fires = cron_trigger(schedule), None, datetime(2026, 10, 23, 12, tzinfo=UTC), []
+    for _ in range(4):
+        previous = trigger.get_next_fire_time(previous, now)
+        fires.append(previous.astimezone(UTC))
+        now = previous + timedelta(seconds=1)
+    assert fires == next_slots(schedule, datetime(2026, 10, 23, 12, tzinfo=UTC), 4)
+    assert local(fires, LONDON) == ["Sat 24 Oct 01:30", "Sun 25 Oct 01:30", "Mon 26 Oct 01:30", "Tue 27 Oct 01:30"]
