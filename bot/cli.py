@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.cli_topics import scheduler_command, topics_cli
 from bot.errors import BriefbotError
 
 if TYPE_CHECKING:
@@ -27,6 +28,8 @@ cli = typer.Typer(
 )
 db_cli = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+cli.add_typer(topics_cli, name="topics")
+cli.command("scheduler")(scheduler_command)
 
 FORMATS = ("text", "markdown", "json")
 
@@ -154,6 +157,7 @@ def run() -> None:
     """Everything in one process: Socket Mode, ingestion workers and the scheduler."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
+    from bot.cli_topics import start_scheduler
     from bot.slack_app import build_slack
 
     container = _container()
@@ -162,6 +166,7 @@ def run() -> None:
     with _closing(container):
         app, deps = build_slack(container, http=False)
         deps.pool.start_sweeper()
+        container.extras["scheduler"] = start_scheduler(container, deps.poster)
         handler = SocketModeHandler(app, container.settings.slack_app_token)
         typer.echo("briefbot: connected in Socket Mode; Ctrl-C stops", err=True)
         handler.start()
@@ -173,8 +178,10 @@ def serve(
     port: Annotated[int, typer.Option(help="port to listen on")] = 3000,
     threads: Annotated[int, typer.Option(help="HTTP worker threads")] = 8,
     workers: Annotated[bool, typer.Option("--workers/--no-workers", help="also run ingestion workers here")] = True,
+    scheduler: Annotated[bool, typer.Option(help="also post scheduled briefings from this process")] = False,
 ) -> None:
     """HTTP mode: Slack events, commands and interactivity at /slack/events."""
+    from bot.cli_topics import start_scheduler
     from bot.server import serve as serve_http
     from bot.slack_app import build_slack
 
@@ -183,6 +190,8 @@ def serve(
         app, deps = build_slack(container, http=True, ingest_here=workers)
         if workers:
             deps.pool.start_sweeper()
+        if scheduler:
+            container.extras["scheduler"] = start_scheduler(container, deps.poster)
         typer.echo(f"briefbot: serving Slack at http://{host}:{port}/slack/events", err=True)
         serve_http(app, container.db, host=host, port=port, threads=threads)
 

@@ -97,17 +97,12 @@ def list_command(
 
 
 def build_poster(settings: Any) -> Any:
-    """The Slack poster (``handlers.poster.SlackPoster``), imported only when a scheduler runs."""
-    from slack_sdk import WebClient
-    from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-
-    from handlers.poster import SlackPoster  # type: ignore[import-not-found, unused-ignore]
+    """The Slack poster, built only when a scheduler runs."""
+    from handlers.poster import SlackPoster, web_client
 
     if not settings.slack_bot_token:
-        raise BriefbotError("SLACK_BOT_TOKEN is needed to post briefings")
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.api_url,
-                       retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)])
-    return SlackPoster(client)
+        raise BriefbotError("SLACK_BOT_TOKEN is not set: the scheduler posts briefings with it")
+    return SlackPoster(web_client(settings.slack_bot_token, settings.api_url))
 
 
 def start_scheduler(app: Any, poster: Any) -> Any:

@@ -16,9 +16,11 @@ from slack_sdk.errors import SlackApiError
 from bot.app import Container, utcnow
 from bot.errors import ConfigError
 from bot.worker import IngestionPool
+from storage.topics import SqlTopicStore
 from handlers import register_all
 from handlers.capture import tell_sharers_of_failure
 from handlers.context import Deps
+from handlers.topic_commands import TopicCommands
 from handlers.poster import SlackPoster, web_client
 
 log = logging.getLogger(__name__)
@@ -54,9 +56,7 @@ class ChannelPrivacy:
         return private
 
 
-def build_slack(
-    container: Container, *, http: bool, topics: Any = None, ingest_here: bool = True
-) -> tuple[App, Deps]:
+def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -> tuple[App, Deps]:
     """The Bolt App with every listener attached, and what the listeners share.
 
     With ``ingest_here`` false the captured articles wait in the queue for ``briefbot
@@ -69,8 +69,7 @@ def build_slack(
         raise ConfigError("SLACK_SIGNING_SECRET is not set: `briefbot serve` verifies every request with it")
     client = web_client(s.slack_bot_token, s.api_url)
     app = App(
-        token=s.slack_bot_token,
-        client=client,
+        client=client,  # carries the bot token and SLACK_API_URL
         signing_secret=s.slack_signing_secret or None,
         process_before_response=True,  # shares are stored before Slack hears the ack
         request_verification_enabled=http,
@@ -82,7 +81,7 @@ def build_slack(
     deps = Deps(
         settings=s, store=container.store, pool=pool, poster=SlackPoster(client), now=utcnow,
         background=background, bot_user_id=_bot_user_id(client), channel_privacy=ChannelPrivacy(),
-        topics=topics,
+        topics=TopicCommands(topics=SqlTopicStore(container.db), settings=s, now=utcnow),
     )
     pool.on_done = partial(tell_sharers_of_failure, container.store, deps.poster)
     register_all(app, deps)

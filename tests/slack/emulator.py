@@ -587,6 +587,22 @@ class SlackEmulator:
         }
         return {"ok": True, "view": published}
 
+    def _views_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A modal: needs a trigger_id (Slack's expire after 3 s; here any non-empty one works)."""
+        view = params.get("view")
+        if not params.get("trigger_id"):
+            raise _Answer("invalid_trigger_id")
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            raise _Answer("invalid_arguments")
+        title = ((view.get("title") or {}).get("text")) or ""
+        if not title or len(title) > 24:
+            raise _Answer("invalid_arguments", response_metadata={"messages": ["title: 1 to 24 characters"]})
+        _check_blocks(view.get("blocks", []), _VIEW_BLOCK_LIMIT)
+        self._view_counter += 1
+        return {"ok": True, "view": {"id": f"V{self._view_counter:08d}", "team_id": TEAM_ID, "type": "modal",
+                                     "blocks": view.get("blocks", []), "callback_id": view.get("callback_id", ""),
+                                     "app_id": APP_ID, "bot_id": BOT_ID}}
+
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         url = self.socket_url() if callable(self.socket_url) else self.socket_url
         if not url:
@@ -595,6 +611,7 @@ class SlackEmulator:
 
 
 _METHODS: dict[str, Callable[[SlackEmulator, dict[str, Any]], dict[str, Any]]] = {
+    "views.open": SlackEmulator._views_open,
     "auth.test": SlackEmulator._auth_test,
     "chat.postMessage": SlackEmulator._chat_post_message,
     "chat.postEphemeral": SlackEmulator._chat_post_ephemeral,
