@@ -7,7 +7,6 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
-from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -16,12 +15,12 @@ from slack_sdk.errors import SlackApiError
 from bot.app import Container, utcnow
 from bot.errors import ConfigError
 from bot.worker import IngestionPool
-from storage.topics import SqlTopicStore
 from handlers import register_all
 from handlers.capture import tell_sharers_of_failure
 from handlers.context import Deps
-from handlers.topic_commands import TopicCommands
 from handlers.poster import SlackPoster, web_client
+from handlers.topic_commands import TopicCommands
+from storage.topics import SqlTopicStore
 
 log = logging.getLogger(__name__)
 PRIVACY_TTL = 600.0

@@ -162,7 +162,11 @@ def test_seed_topics_import_and_list(tmp_path, monkeypatch, database_url):
     assert listed.exit_code == 0
     assert "climate" in listed.output and "17:00 every day (Europe/London)" in listed.output
     assert "08:30 Mon–Fri (America/New_York)" in listed.output
-    no_team = runner.invoke(topics_cli, ["import", str(ROOT / "seeds" / "topics.yaml")])
+    from_file = runner.invoke(topics_cli, ["import", str(ROOT / "seeds" / "topics.yaml")])
+    assert from_file.exit_code == 0 and "unchanged: ukraine" in from_file.output, "the file's team: T0DEMO"
+    teamless = tmp_path / "topics.yaml"
+    teamless.write_text("topics:\n  - {name: gas, channel: C1}\n", encoding="utf-8")
+    no_team = runner.invoke(topics_cli, ["import", str(teamless)])
     assert no_team.exit_code != 0 and "--team" in str(no_team.exception)
 
 

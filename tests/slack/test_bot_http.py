@@ -121,7 +121,7 @@ def test_two_links_in_a_message_are_captured_and_briefed_with_their_sources(bot)
     assert bot.container.store.counts()["done"] == 2
     bot.emulator.wait_for("reactions.add")
 
-    status, answer, _ = bot.command("ukraine")
+    status, _, _ = bot.command("ukraine")
     assert status == 200
     [reply] = bot.emulator.wait_for("response_url", timeout=10)
     cited = json.dumps(reply.params)

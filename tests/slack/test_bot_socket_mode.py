@@ -27,7 +27,7 @@ def test_socket_mode_captures_links_and_answers_brief(slack_emulator, socket_ser
         fetch_allowlist=("127.0.0.1",),
     )
     container = build(settings)
-    app, deps = build_slack(container, http=False)
+    app, _ = build_slack(container, http=False)
     handler = SocketModeHandler(app, settings.slack_app_token)
     handler.connect()
     try:
