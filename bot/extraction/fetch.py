@@ -133,6 +133,10 @@ class SafeFetcher:
             response = self.client.send(request, stream=True)
         except httpx.TimeoutException as exc:
             raise TransientFetchError(f"{host} did not answer in time") from exc
+        except httpx.ConnectError as exc:
+            if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "certificate" in str(exc).lower():
+                raise FetchError(f"{host}'s security certificate is not valid") from exc
+            raise TransientFetchError(f"could not connect to {host} ({exc.__class__.__name__})") from exc
         except httpx.HTTPError as exc:
             raise TransientFetchError(f"could not connect to {host} ({exc.__class__.__name__})") from exc
         try:
