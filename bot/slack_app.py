@@ -26,6 +26,16 @@ log = logging.getLogger(__name__)
 PRIVACY_TTL = 600.0
 
 
+class _ClientCarriesTheToken(logging.Filter):
+    """Bolt warns that SLACK_BOT_TOKEN is unused when a client is given: ours carries it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "will be unused" not in record.getMessage()
+
+
+_TOKEN_FILTER = _ClientCarriesTheToken()
+
+
 class ChannelPrivacy:
     """Whether a channel's shares must stay in it: private, a DM, or shared with another org.
 
@@ -67,6 +77,7 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
     if http and not s.slack_signing_secret:
         raise ConfigError("SLACK_SIGNING_SECRET is not set: `briefbot serve` verifies every request with it")
     client = web_client(s.slack_bot_token, s.api_url)
+    logging.getLogger("slack_bolt.App").addFilter(_TOKEN_FILTER)  # added once, however often called
     app = App(
         client=client,  # carries the bot token and SLACK_API_URL
         signing_secret=s.slack_signing_secret or None,
