@@ -88,12 +88,15 @@ def process_articles(
 
     with ThreadPoolExecutor(max_workers=max(1, min(fetch_threads, len(tasks)))) as pool:
         pages = list(pool.map(fetch_one, tasks))
-    readable = [(t, p) for t, p in zip(tasks, pages, strict=True) if isinstance(p, PageContent)]
-    analyses = iter(analyze_batch(analyzer, [(p.title, p.text) for _, p in readable]))
+    readable = [p for p in pages if isinstance(p, PageContent)]
+    analyses = iter(analyze_all(analyzer, [(p.title, p.text) for p in readable]))
     results = []
     for task, page in zip(tasks, pages, strict=True):
-        if isinstance(page, PageContent):
-            store.save_analysis(task.article_id, page=page, analysis=next(analyses), now=now())
+        analysis = next(analyses) if isinstance(page, PageContent) else None
+        if isinstance(page, PageContent) and analysis is None:
+            page = ExtractionError("the article's text could not be analysed")
+        if isinstance(page, PageContent) and analysis is not None:
+            store.save_analysis(task.article_id, page=page, analysis=analysis, now=now())
         else:
             transient = isinstance(page, TransientFetchError) and task.attempts < max_attempts
             retry_at = now() + retry_delay(task.attempts) if transient else None
@@ -107,8 +110,22 @@ def process_articles(
     return results
 
 
-def analyze_batch(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> list[Analysis]:
-    return analyzer.analyze_batch(items) if items else []
+def analyze_all(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> list[Analysis | None]:
+    """One batch; if the batch fails, each text alone, so one bad text fails only itself."""
+    if not items:
+        return []
+    try:
+        return list(analyzer.analyze_batch(items))
+    except Exception:
+        log.exception("analysing a batch of %d failed; analysing one by one", len(items))
+    out: list[Analysis | None] = []
+    for item in items:
+        try:
+            out.append(analyzer.analyze_batch([item])[0])
+        except Exception:
+            log.exception("analysing %r failed", item[0][:80])
+            out.append(None)
+    return out
 
 
 def page_content(article: object) -> PageContent:

@@ -69,6 +69,7 @@ class IngestionPool:
         self._sweeper.start()
 
     def sweep_once(self) -> int:
+        self.store.give_up_exhausted(now=self.now(), max_attempts=self.max_attempts)
         tasks = self.store.claim_due(now=self.now(), lease_seconds=LEASE_SECONDS, limit=32)
         if tasks:
             process_articles(store=self.store, fetcher=self.fetcher, analyzer=self.analyzer,

@@ -106,6 +106,21 @@ class SqlStore:
             row = s.execute(select(Article.url, Article.attempts).where(Article.id == article_id)).one()
             return ArticleTask(article_id, row.url, row.attempts)
 
+    def give_up_exhausted(self, *, now: datetime, max_attempts: int) -> int:
+        """Pending articles whose attempts ran out (their worker died mid-way): failed."""
+        with self.db.session() as s:
+            result = s.execute(
+                update(Article)
+                .where(
+                    Article.status == "pending",
+                    Article.attempts >= max_attempts,
+                    or_(Article.claimed_until.is_(None), Article.claimed_until < now),
+                )
+                .values(status="failed", claimed_until=None,
+                        failure_reason=func.coalesce(Article.failure_reason, "reading it never finished"))
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     def claim_due(self, *, now: datetime, lease_seconds: int, limit: int) -> list[ArticleTask]:
         with self.db.session() as s:
             ids = list(

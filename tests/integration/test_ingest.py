@@ -10,7 +10,7 @@ import pytest
 from bot.app import Container, build
 from bot.config import Settings
 from bot.ports import NewShare
-from bot.services import brief, ingest_links
+from bot.services import brief, ingest_links, record_links
 from tests.pages import PageServer
 
 pytestmark = pytest.mark.slow
@@ -181,3 +181,43 @@ def test_actors_are_one_row_across_articles(app, server):
     leaders = {(x.name, x.articles) for x in briefing.leading_actors}
     assert ("Volodymyr Zelensky", 2) in leaders
     assert len(briefing.stories) == 1 and briefing.stories[0].sources == 1
+
+
+class PoisonAnalyzer:
+    """The real analyzer, except that it breaks on one text, as a pipeline bug would."""
+
+    def __init__(self, real):  # type: ignore[no-untyped-def]
+        self.real = real
+
+    def analyze_batch(self, items):  # type: ignore[no-untyped-def]
+        if any("POISON" in text for _, text in items):
+            raise RuntimeError("tagger crashed")
+        return self.real.analyze_batch(items)
+
+
+def test_a_text_that_breaks_analysis_fails_alone(app, server):
+    good = server.add("/good", KYIV_PAGE)
+    bad = server.add("/bad", RATES_PAGE.replace("Six members", "POISON Six members"))
+    captures = ingest_links(store=app.store, fetcher=app.fetcher, analyzer=PoisonAnalyzer(app.analyzer),
+                            urls=[good, bad], share=share(), now=lambda: NOW)
+    assert [c.record.status for c in captures] == ["done", "failed"]
+    assert "could not be analysed" in captures[1].record.failure_reason
+
+
+def test_an_article_left_by_a_crashed_worker_is_given_up_after_its_attempts(app, server):
+    from bot.worker import IngestionPool
+
+    url = server.add("/slow-death", KYIV_PAGE)
+    [capture] = record_links(store=app.store, urls=[url], share=share())
+    for attempt in range(3):  # three workers each claimed it and died before finishing
+        assert app.store.claim_article(capture.record.article_id, now=NOW + timedelta(hours=attempt),
+                                       lease_seconds=60) is not None
+    pool = IngestionPool(store=app.store, fetcher=app.fetcher, analyzer=app.analyzer,
+                         now=lambda: NOW + timedelta(hours=5), max_attempts=3)
+    try:
+        assert pool.sweep_once() == 0
+    finally:
+        pool.shutdown()
+    record = app.store.article_record(capture.record.article_id)
+    assert record.status == "failed" and "never finished" in record.failure_reason
+    assert server.hits["/slow-death"] == 0
