@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.errors import BriefbotError, NotAllowed
+from bot.errors import BriefbotError
 from handlers.context import Deps
 from handlers.home import publish_home
 from handlers.topic_commands import SlackAdmins
@@ -30,9 +30,8 @@ def register(app: Any, deps: Deps) -> None:
         values = (view.get("state") or {}).get("values") or {}
         try:
             deps.topics.save_from_modal(team_id=team, user_id=user, values=values, client=client)
-        except NotAllowed as exc:
-            return ack(response_action="errors", errors={"topic": str(exc)[:150]})  # type: ignore[no-any-return]
-        except BriefbotError as exc:
-            return ack(response_action="errors", errors={"topic": str(exc)[:150]})  # type: ignore[no-any-return]
+        except BriefbotError as exc:  # NotAllowed and UsageError: shown under the topic field
+            ack(response_action="errors", errors={"topic": str(exc)[:150]})
+            return
         ack()
         deps.later(publish_home, deps, team, user, client)
