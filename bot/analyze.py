@@ -55,25 +55,12 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
 
 
 def analyze_jsonl(lines: Iterable[str], analyzer: SpacyAnalyzer) -> Iterator[dict[str, Any]]:
-    """Stream answers for JSONL lines; spaCy sees the readable ones in batches."""
+    """Stream answers for JSONL lines, in order, through one spaCy pipe (batched, and in
+    several processes when the analyzer has them). Unreadable lines pass through as errors."""
     rows = (_prepare(i, raw) for i, raw in enumerate(lines, 1) if raw.strip())
-    pending: list[dict[str, Any]] = []
-
-    def flush() -> Iterator[dict[str, Any]]:
-        good = [r for r in pending if "error" not in r]
-        results = iter(analyzer.analyze_many((r["title"], r["text"]) for r in good))
-        for r in pending:
-            if "error" in r:
-                yield r
-            else:
-                yield {**r, **analysis_json(next(results))}
-        pending.clear()
-
-    for row in rows:
-        pending.append(row)
-        if len(pending) >= 256:
-            yield from flush()
-    yield from flush()
+    items = (((r.get("title", ""), "" if "error" in r else r["text"]), r) for r in rows)
+    for analysis, row in analyzer.analyze_stream(items):
+        yield row if "error" in row else {**row, **analysis_json(analysis)}
 
 
 def main(argv: list[str] | None = None) -> int:

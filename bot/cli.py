@@ -108,13 +108,19 @@ def brief(
 def analyze(
     source: Annotated[str | None, typer.Argument(help="an HTML or text file, or - for stdin")] = None,
     jsonl: Annotated[Path | None, typer.Option(help="JSONL file: one {id,text} or {id,html,url} a line")] = None,
+    processes: Annotated[int, typer.Option(help="spaCy processes for --jsonl (0: one per core, at most 4)")] = 0,
 ) -> None:
     """Key points and actors of documents, without storing anything."""
+    import os
+
     from bot.analyze import analyze_jsonl
     from bot.extraction.nlp import SpacyAnalyzer
 
     settings = _settings()
-    analyzer = SpacyAnalyzer(settings.spacy_model)
+    if processes < 0:
+        raise BriefbotError("--processes must be 0 (automatic) or more")
+    workers = processes or min(4, os.cpu_count() or 1)
+    analyzer = SpacyAnalyzer(settings.spacy_model, n_process=workers if jsonl is not None else 1)
     if jsonl is not None:
         if not jsonl.is_file():
             raise BriefbotError(f"cannot read {jsonl}: no such file")

