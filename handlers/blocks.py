@@ -60,11 +60,24 @@ def story_blocks(number: int, story: Story) -> list[Block]:
     lines += [f"• {escape(p.text)} ({link(p.url, p.outlet or 'source')})" for p in story.points]
     blocks = [section(_fit_lines(lines))]
     who = " · ".join(escape(actor_label(a)) for a in story.actors)
-    shared = ", ".join(f"<@{u}>" for u in story.shared_by[:5] if _is_user_id(u))
-    meta = " | ".join(x for x in (f"Who: {who}" if who else "", f"Shared by {shared}" if shared else "") if x)
+    meta = " | ".join(x for x in (f"Who: {who}" if who else "", shared_line(story)) if x)
     if meta:
         blocks.append(context(meta))
     return blocks
+
+
+def shared_line(story: Story) -> str:
+    """"Shared by @ana, @ben in #world, Tue 09:12" (the time in each reader's own zone)."""
+    shares = sorted((sh for a in story.articles for sh in a.shares), key=lambda sh: sh.shared_at)
+    users = list(dict.fromkeys(sh.user_id for sh in shares if _is_user_id(sh.user_id)))
+    if not users:
+        return ""
+    first = shares[0]
+    where = f" in <#{first.channel_id}>" if first.channel_id[:1] in ("C", "G") else ""
+    epoch = int(first.shared_at.timestamp())
+    when = f", <!date^{epoch}^{{date_short_pretty}} {{time}}|{first.shared_at:%a %d %b %H:%M} UTC>"
+    more = f" and {len(users) - 5} more" if len(users) > 5 else ""
+    return "Shared by " + ", ".join(f"<@{u}>" for u in users[:5]) + more + where + when
 
 
 def _fit_lines(lines: list[str]) -> str:

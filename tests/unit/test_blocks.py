@@ -300,3 +300,17 @@ def test_error_is_escaped() -> None:
     blocks, fallback = error_blocks("no <!channel> & co")
     assert texts(blocks) == [":warning: no &lt;!channel&gt; &amp; co"]
     assert fallback == "no <!channel> & co"
+
+
+def test_a_story_says_who_shared_it_where_and_when_in_the_readers_time_zone() -> None:
+    from dataclasses import replace
+
+    from tests.unit.builders import article
+
+    view = article("Grid repairs", ["Engineers restored power overnight."], shared_by=("U0ANA", "U0BEN"),
+                   shared=datetime(2025, 2, 18, 9, 12, tzinfo=UTC))
+    one = replace(story("Grid repairs"), articles=(view,))
+    blocks, _ = briefing_blocks(briefing([one]))
+    meta = " ".join(texts(blocks))
+    assert "Shared by <@U0ANA>, <@U0BEN> in <#C1>" in meta
+    assert "<!date^1739869920^{date_short_pretty} {time}|Tue 18 Feb 09:12 UTC>" in meta
