@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import getpass
+import os
+import signal
+import threading
 import json
 import sys
 import time
@@ -111,8 +114,6 @@ def analyze(
     processes: Annotated[int, typer.Option(help="spaCy processes for --jsonl (0: one per core, at most 4)")] = 0,
 ) -> None:
     """Key points and actors of documents, without storing anything."""
-    import os
-
     from bot.analyze import analyze_jsonl
     from bot.extraction.nlp import SpacyAnalyzer
 
@@ -165,6 +166,7 @@ def run() -> None:
 
     from bot.cli_topics import start_scheduler
     from bot.slack_app import build_slack
+    from bot.watchdog import ConnectionWatchdog
 
     container = _container()
     if not container.settings.slack_app_token:
@@ -174,8 +176,20 @@ def run() -> None:
         deps.pool.start_sweeper()
         container.extras["scheduler"] = start_scheduler(container, deps.poster)
         handler = SocketModeHandler(app, container.settings.slack_app_token)
+        handler.connect()
+        watchdog = ConnectionWatchdog(handler.client, on_give_up=lambda: os.kill(os.getpid(), signal.SIGTERM))
+        watchdog.start()
         typer.echo("briefbot: connected in Socket Mode; Ctrl-C stops", err=True)
-        handler.start()
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        watchdog.stop()
+        handler.close()
+        if watchdog.down_since is not None:
+            raise BriefbotError("the Socket Mode connection was lost and could not be restored")
 
 
 @cli.command()
