@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import getpass
+import json
 import os
 import signal
-import threading
-import json
 import sys
+import threading
 import time
 from contextlib import closing as _closing
+from contextlib import suppress
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -182,10 +183,8 @@ def run() -> None:
         typer.echo("briefbot: connected in Socket Mode; Ctrl-C stops", err=True)
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        try:
+        with suppress(KeyboardInterrupt):
             stop.wait()
-        except KeyboardInterrupt:
-            pass
         watchdog.stop()
         handler.close()
         if watchdog.down_since is not None:
