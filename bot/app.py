@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot import metrics
 from bot.config import Settings
 from bot.extraction.fetch import SafeFetcher
 from bot.extraction.nlp import SpacyAnalyzer
@@ -36,14 +37,21 @@ class Container:
         self.db.dispose()
 
 
+_metrics_served: list[object] = []  # one metrics server per process, however often build runs
+
+
 def build(settings: Settings, *, upgrade: bool = True) -> Container:
     db = Database(settings.database_url)
     if upgrade:
         db.upgrade()
+    store = SqlStore(db)
+    metrics.watch_queue(store.counts)
+    if settings.metrics_port and not _metrics_served:
+        _metrics_served.append(metrics.serve_metrics(settings.metrics_port))
     return Container(
         settings=settings,
         db=db,
-        store=SqlStore(db),
+        store=store,
         fetcher=SafeFetcher(
             allowlist=settings.fetch_allowlist,
             timeout=settings.fetch_timeout,

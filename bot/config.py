@@ -74,6 +74,10 @@ class Settings:
     slack_signing_secret: str = field(
         default="", metadata={"env": "SLACK_SIGNING_SECRET", "secret": True}
     )
+    metrics_port: int = field(
+        default=0,
+        metadata={"env": "BRIEFBOT_METRICS_PORT", "help": "Prometheus port for run/worker/scheduler (0 = off)"},
+    )
     log_level: str = field(default="INFO", metadata={"env": "BRIEFBOT_LOG_LEVEL", "help": "logging level"})
 
     @classmethod

@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.briefing.followed import TopicConfig
 from bot.briefing.schedule import Schedule, previous_slot
+from bot.metrics import BRIEFINGS
 from bot.ports import Poster, Store
 from bot.topics import TopicStore, handle_due_slot
 
@@ -153,9 +154,11 @@ class BriefingScheduler:
 
     def run_slot(self, topic: TopicConfig, slot: datetime) -> str:
         try:
-            return handle_due_slot(topics=self.topics, store=self.store, poster=self.poster, topic=topic,
-                                   slot=slot, now=self.now, grace_seconds=self.grace_seconds,
-                                   claimed_by=self.name)
+            outcome = handle_due_slot(topics=self.topics, store=self.store, poster=self.poster, topic=topic,
+                                      slot=slot, now=self.now, grace_seconds=self.grace_seconds,
+                                      claimed_by=self.name)
         except Exception:  # the database may be down for a moment; the next slot tries again
             log.exception("could not run the %s briefing of %r", topic.kind, topic.name)
-            return "error"
+            outcome = "error"
+        BRIEFINGS.labels(outcome).inc()
+        return outcome

@@ -7,10 +7,12 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from bot import metrics
 from storage.db import Database
 
 MAX_BODY = 1_000_000  # Slack's payloads are far smaller; a bigger body is not from Slack
@@ -28,6 +30,10 @@ def wsgi_app(app: App, db: Database) -> Callable[..., Iterable[bytes]]:
         path = environ.get("PATH_INFO", "")
         if path == "/healthz":
             return reply(start_response, "200 OK", {"ok": True})
+        if path == "/metrics":
+            data = metrics.exposition()
+            start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(data)))])
+            return [data]
         if path == "/readyz":
             try:
                 with db.engine.connect() as conn:

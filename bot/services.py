@@ -15,6 +15,7 @@ from bot.briefing.topics import TopicQuery, related_actors, score_article, topic
 from bot.errors import BriefbotError, ExtractionError, UsageError
 from bot.extraction.fetch import TransientFetchError
 from bot.extraction.html import extract_article
+from bot.metrics import ARTICLES
 from bot.ports import Analyzer, ArticleTask, Fetcher, NewShare, PageContent, ShareRecord, Store
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ def process_articles(
             log.info("article %s failed (%s)%s", task.url, page, " - will retry" if retry_at else "")
         record = store.article_record(task.article_id)
         assert record is not None
+        ARTICLES.labels("retry" if record.status == "pending" else record.status).inc()
         results.append(record)
         if on_done is not None:
             on_done(task, record)

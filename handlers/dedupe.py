@@ -11,7 +11,22 @@ from typing import Any
 
 from slack_bolt.response import BoltResponse
 
+from bot.metrics import DUPLICATE_EVENTS, SLACK_REQUESTS
 from handlers.context import Deps, log
+
+
+def request_kind(body: Any) -> str:
+    """``message``, ``app_mention``, ``command``, ``block_actions``...: a small, fixed set."""
+    if not isinstance(body, dict):
+        return "other"
+    if body.get("command"):
+        return "command"
+    event = body.get("event")
+    if isinstance(event, dict):
+        kind = str(event.get("type") or "event")
+        return kind if kind in ("message", "app_mention", "app_home_opened") else "event"
+    kind = str(body.get("type") or "other")
+    return kind if kind in ("block_actions", "view_submission", "url_verification") else "other"
 
 
 def register(app: Any, deps: Deps) -> None:
@@ -19,6 +34,7 @@ def register(app: Any, deps: Deps) -> None:
     def skip_repeated_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
         event_id = body.get("event_id") if isinstance(body, dict) else None
         event = body.get("event") if isinstance(body, dict) else None
+        SLACK_REQUESTS.labels(request_kind(body)).inc()
         if (
             body.get("type") != "event_callback"
             or not isinstance(event_id, str)
@@ -27,5 +43,6 @@ def register(app: Any, deps: Deps) -> None:
             return next()
         if not deps.store.first_delivery(event_id, team_id=body.get("team_id"), now=deps.now()):
             log.info("event %s was already handled; ignoring this delivery", event_id)
+            DUPLICATE_EVENTS.inc()
             return BoltResponse(status=200, body="")
         return next()

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from bot.errors import FetchError, RefusedURL
+from bot.metrics import FETCH_SECONDS
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_REDIRECTS = 5
@@ -91,13 +92,14 @@ class SafeFetcher:
         self.client.close()
 
     def fetch(self, url: str) -> FetchedPage:
-        deadline = time.monotonic() + self.timeout
-        for _ in range(MAX_REDIRECTS + 1):
-            page_or_next = self._fetch_once(url, deadline)
-            if isinstance(page_or_next, FetchedPage):
-                return page_or_next
-            url = page_or_next
-        raise FetchError(f"the link redirects more than {MAX_REDIRECTS} times")
+        with FETCH_SECONDS.time():
+            deadline = time.monotonic() + self.timeout
+            for _ in range(MAX_REDIRECTS + 1):
+                page_or_next = self._fetch_once(url, deadline)
+                if isinstance(page_or_next, FetchedPage):
+                    return page_or_next
+                url = page_or_next
+            raise FetchError(f"the link redirects more than {MAX_REDIRECTS} times")
 
     def check(self, url: str) -> tuple[str, str, int]:
         """(host, checked address, port) for a URL that may be fetched; RefusedURL if not."""

@@ -268,3 +268,20 @@ def test_a_page_failing_for_a_passing_reason_is_retried_then_explained(bot):
     assert bot.pages.hits["/flaky"] == 3, "three attempts in all (BRIEFBOT_MAX_ATTEMPTS)"
     [note] = bot.emulator.wait_for("chat.postEphemeral")
     assert note.params["user"] == "U0CARL" and "503" in note.params["text"]
+
+
+def test_health_readiness_and_metrics(bot):
+    import urllib.request
+
+    url = bot.pages.add("/kyiv", KYIV_PAGE)
+    bot.event(message_event(f"<{url}>", ts=now_ts()), event_id="Ev0METRIC1")
+    bot.event(message_event(f"<{url}>", ts=now_ts()), event_id="Ev0METRIC1", retry_num=1)
+    bot.idle()
+    for path in ("/healthz", "/readyz"):
+        with urllib.request.urlopen(bot.url + path, timeout=5) as answer:
+            assert answer.status == 200 and json.loads(answer.read())["ok"] is True
+    with urllib.request.urlopen(bot.url + "/metrics", timeout=5) as answer:
+        text = answer.read().decode()
+    assert 'briefbot_slack_requests_total{kind="message"}' in text
+    assert 'briefbot_articles{status="done"} 1.0' in text
+    assert "briefbot_fetch_seconds_count" in text
