@@ -212,7 +212,8 @@ def serve(
         if scheduler:
             container.extras["scheduler"] = start_scheduler(container, deps.poster)
         typer.echo(f"briefbot: serving Slack at http://{host}:{port}/slack/events", err=True)
-        serve_http(app, container.db, host=host, port=port, threads=threads)
+        serve_http(app, container.db, signing_secret=container.settings.slack_signing_secret,
+                   host=host, port=port, threads=threads)
 
 
 @cli.command()

@@ -22,6 +22,7 @@ TRACKING_PARAMS = frozenset(
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_", "oly_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,62})(?:\.[a-z0-9_](?:[a-z0-9_-]{0,62}))*")
 
 # <https://x|label>, <https://x>; not <@U1>, <#C1|name>, <!here>
 _SLACK_LINK = re.compile(r"<(https?://[^>|\s]+)(?:\|[^>]*)?>", re.IGNORECASE)
@@ -52,7 +53,12 @@ def canonical_url(url: str) -> str:
         port = parts.port
     except ValueError:
         raise ValueError("the link has an invalid port") from None
-    netloc = host.encode("idna").decode("ascii") if not host.isascii() else host.lower()
+    try:
+        netloc = host.encode("idna").decode("ascii") if not host.isascii() else host.lower()
+    except UnicodeError:
+        raise ValueError("the link's host name is not valid") from None
+    if ":" not in netloc and not _HOST.fullmatch(netloc):
+        raise ValueError("the link's host name is not valid")
     if ":" in netloc:  # IPv6 literal
         netloc = f"[{netloc}]"
     if port and port != DEFAULT_PORTS[scheme]:

@@ -80,10 +80,11 @@ _CAPTION_HINT = re.compile(
 
 
 # Where a caption without a full stop runs into the next sentence ("... in 2013 The man
-# was ..."): a lower-case end, then a word that only opens sentences, capitalised.
+# was ...", "... on her face An 86-year-old nun ..."): a lower-case end, then a word that
+# only opens sentences, capitalised.
 _RUN_ON = re.compile(
     r"(?<=[a-z0-9%)'’\]]) {1,3}(?="
-    r"(?:The|A|An)\s(?!and\b|or\b)[a-z]|"
+    r"(?:The|A|An)\s(?!and\b|or\b)[a-z0-9]|"
     r"(?:In|On|At|He|She|It|They|We|His|Her|Their|But|This|These|Those|After|When|While|"
     r"According|Scroll down)\s)"
 )

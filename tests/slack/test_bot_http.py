@@ -77,7 +77,7 @@ def bot(slack_emulator: SlackEmulator, tmp_path: Path) -> Iterator[Bot]:
     )
     container = build(settings)
     app, deps = build_slack(container, http=True)
-    server = create_server(wsgi_app(app, container.db), host="127.0.0.1", port=0, threads=4)
+    server = create_server(wsgi_app(app, container.db, signing_secret=SECRET), host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     with PageServer() as pages:
@@ -285,3 +285,38 @@ def test_health_readiness_and_metrics(bot):
     assert 'briefbot_slack_requests_total{kind="message"}' in text
     assert 'briefbot_articles{status="done"} 1.0' in text
     assert "briefbot_fetch_seconds_count" in text
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"{not json",
+        json.dumps({"type": "event_callback", "event_id": "Ev0BAD1", "team_id": "T0TEST"}).encode(),
+        json.dumps({"type": "event_callback", "event_id": "Ev0BAD2", "team_id": "T0TEST",
+                    "event": {"type": "message", "text": 123, "blocks": "x", "channel": None}}).encode(),
+        json.dumps({"type": "event_callback", "event_id": "Ev0BAD3", "team_id": "T0TEST",
+                    "event": {"type": "message", "user": "U1", "channel": "C1", "ts": "nan",
+                              "text": "<https://[::1>|x> <javascript:alert(1)> <http://%zz/>"}}).encode(),
+    ],
+)
+def test_malformed_payloads_are_answered_and_change_nothing(bot, payload):
+    from tests.slack.signing import sign
+
+    status, _, _ = bot.send(payload, {"Content-Type": "application/json", **sign(SECRET, payload)})
+    assert status < 500
+    assert bot.container.store.counts()["shares"] == 0
+    # The bot still works afterwards.
+    _, answer, _ = bot.command("help")
+    assert "/brief ukraine" in json.loads(answer)["text"]
+
+
+def test_a_slash_command_without_a_channel_gets_a_clear_answer(bot):
+    status, answer, _ = bot.command("status", channel_id="")
+    assert status == 200 and json.loads(answer)["response_type"] == "ephemeral"
+
+
+def test_unsigned_garbage_gets_401_not_400(bot):
+    status, _, _ = bot.send(b"{not json", {"Content-Type": "application/json",
+                                           "X-Slack-Request-Timestamp": str(int(time.time())),
+                                           "X-Slack-Signature": "v0=" + "1" * 64})
+    assert status == 401

@@ -32,7 +32,7 @@ def test_two_replicas_and_a_worker_share_one_database(slack_emulator, database_u
     for _ in range(2):
         container = build(settings)
         app, _ = build_slack(container, http=True, ingest_here=False)
-        server = create_server(wsgi_app(app, container.db), host="127.0.0.1", port=0, threads=2)
+        server = create_server(wsgi_app(app, container.db, signing_secret=SECRET), host="127.0.0.1", port=0, threads=2)
         threading.Thread(target=server.run, daemon=True).start()
         replicas.append(container)
         httpds.append(server)
