@@ -24,7 +24,14 @@ from bot.briefing.followed import TopicConfig
 from bot.briefing.schedule import Schedule, previous_slot
 from bot.metrics import BRIEFINGS
 from bot.ports import Poster, Store
-from bot.topics import TopicStore, handle_due_slot
+from bot.topics import (
+    ABANDONED_AFTER,
+    MAX_SLOT_ATTEMPTS,
+    RETRY_BACKOFF,
+    TopicStore,
+    handle_due_slot,
+    retry_briefing,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +104,9 @@ class BriefingScheduler:
     # --- keeping jobs in step with the table -------------------------------------------------
 
     def poll(self) -> bool:
-        """Re-sync when the topics table changed since the last look; True if it did."""
+        """Re-sync when the topics table changed since the last look; True if it did.
+        Also retries, within the grace period, slots whose run failed or was abandoned."""
+        self.retry_slots()
         marker = self.topics.changes_marker()
         if marker == self._marker:
             return False
@@ -150,6 +159,26 @@ class BriefingScheduler:
             if topic.id is None or (topic.updated_at is not None and slot < topic.updated_at):
                 continue
             outcomes[topic.id] = self.run_slot(topic, slot)
+        return outcomes
+
+    def retry_slots(self) -> dict[tuple[int, datetime], str]:
+        now = self.now()
+        outcomes = {}
+        for topic_id, slot in self.topics.slots_to_retry(
+            since=now - timedelta(seconds=self.grace_seconds), now=now, max_attempts=MAX_SLOT_ATTEMPTS,
+            abandoned_after=ABANDONED_AFTER, backoff=RETRY_BACKOFF,
+        ):
+            topic = self.topics.topic_by_id(topic_id)
+            if topic is None:
+                continue
+            try:
+                outcome = retry_briefing(topics=self.topics, store=self.store, poster=self.poster, topic=topic,
+                                         slot=slot, now=self.now, claimed_by=self.name)
+            except Exception:  # the database may be down for a moment; the next poll tries again
+                log.exception("could not retry the %s briefing of %r", topic.kind, topic.name)
+                outcome = "error"
+            BRIEFINGS.labels(f"retry {outcome}").inc()
+            outcomes[(topic_id, slot)] = outcome
         return outcomes
 
     def run_slot(self, topic: TopicConfig, slot: datetime) -> str:

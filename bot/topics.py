@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from bot.briefing.commands import FOLLOW_EXAMPLE, FollowRequest, parse_digest, parse_follow
@@ -46,6 +46,14 @@ class TopicStore(Protocol):
     def claim_briefing_slot(
         self, *, topic: TopicConfig, slot: datetime, claimed_by: str, now: datetime, status: str = "claimed"
     ) -> bool: ...
+    def reclaim_briefing_slot(
+        self, *, topic: TopicConfig, slot: datetime, claimed_by: str, now: datetime, max_attempts: int,
+        abandoned_after: timedelta,
+    ) -> bool: ...
+    def slots_to_retry(
+        self, *, since: datetime, now: datetime, max_attempts: int, abandoned_after: timedelta,
+        backoff: timedelta,
+    ) -> list[tuple[int, datetime]]: ...
     def record_posted(self, record: BriefingRecord, *, now: datetime) -> None: ...
     def last_briefing(self, topic_id: int, channel_id: str) -> BriefingRecord | None: ...
     def changes_marker(self) -> tuple[object, ...]: ...
@@ -201,6 +209,11 @@ def _entry_topic(team_id: str, index: int, entry: Mapping[str, Any]) -> TopicCon
 # --- posting -----------------------------------------------------------------------------
 
 
+MAX_SLOT_ATTEMPTS = 3  # a slot is tried at most this often (first run and retries)
+ABANDONED_AFTER = timedelta(minutes=5)  # a claim this old without an outcome: its process died
+RETRY_BACKOFF = timedelta(minutes=2)  # a failed run waits this long times its attempts
+
+
 def handle_due_slot(
     *, topics: TopicStore, store: Store, poster: Poster, topic: TopicConfig, slot: datetime,
     now: Callable[[], datetime], grace_seconds: float, claimed_by: str,
@@ -227,6 +240,28 @@ def post_due_briefing(
         raise ValueError("only a stored topic has slots")
     if not topics.claim_briefing_slot(topic=topic, slot=slot, claimed_by=claimed_by, now=now()):
         return "taken"
+    return post_claimed_briefing(topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now)
+
+
+def retry_briefing(
+    *, topics: TopicStore, store: Store, poster: Poster, topic: TopicConfig, slot: datetime,
+    now: Callable[[], datetime], claimed_by: str, max_attempts: int = MAX_SLOT_ATTEMPTS,
+) -> str:
+    """Post a slot whose run failed (Slack was down) or was abandoned (its process died)."""
+    if not topics.reclaim_briefing_slot(topic=topic, slot=slot, claimed_by=claimed_by, now=now(),
+                                        max_attempts=max_attempts, abandoned_after=ABANDONED_AFTER):
+        return "taken"
+    log.info("retrying the %s briefing of %r in %s due at %s", topic.kind, topic.name, topic.channel_id,
+             slot.isoformat())
+    return post_claimed_briefing(topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now)
+
+
+def post_claimed_briefing(
+    *, topics: TopicStore, store: Store, poster: Poster, topic: TopicConfig, slot: datetime,
+    now: Callable[[], datetime],
+) -> str:
+    """Compose what is new for a slot this process holds, post it and record its ts."""
+    assert topic.id is not None
     previous = topics.last_briefing(topic.id, topic.channel_id)
     at = now()
     try:

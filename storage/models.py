@@ -183,6 +183,8 @@ class BriefingRun(Base):
     # Added in 0002: articles briefed so far (to mark updates) and why a post failed.
     article_ids: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     error: Mapped[str | None] = mapped_column(Text)
+    # Added in 0003: how many times the slot was taken (a failed or abandoned run is retried).
+    attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class ProcessedEvent(Base):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.briefing.followed import AuditRecord, BriefingRecord, TopicConfig
@@ -103,6 +103,48 @@ class SqlTopicStore:
             return True
         except IntegrityError:
             return False
+
+    def slots_to_retry(
+        self, *, since: datetime, now: datetime, max_attempts: int, abandoned_after: timedelta,
+        backoff: timedelta,
+    ) -> list[tuple[int, datetime]]:
+        """(topic id, slot) of runs since ``since`` that failed ``backoff`` × attempts ago, or
+        whose claimer went quiet for ``abandoned_after`` (it crashed), with attempts left."""
+        with self.db.session() as s:
+            rows = s.execute(
+                select(BriefingRun.topic_id, BriefingRun.slot, BriefingRun.status, BriefingRun.attempts,
+                       BriefingRun.claimed_at, BriefingRun.posted_at)
+                .where(BriefingRun.slot >= since, BriefingRun.attempts < max_attempts,
+                       BriefingRun.status.in_(("failed", "claimed")), BriefingRun.topic_id.is_not(None))
+            ).all()
+
+        def due(status: str, attempts: int, claimed_at: datetime, posted_at: datetime | None) -> bool:
+            if status == "failed":
+                return posted_at is not None and now - posted_at >= backoff * attempts
+            return now - claimed_at >= abandoned_after
+
+        return [
+            (topic_id, slot)
+            for topic_id, slot, status, attempts, claimed_at, posted_at in rows
+            if topic_id is not None and due(status, attempts, claimed_at, posted_at)
+        ]
+
+    def reclaim_briefing_slot(
+        self, *, topic: TopicConfig, slot: datetime, claimed_by: str, now: datetime, max_attempts: int,
+        abandoned_after: timedelta,
+    ) -> bool:
+        """Take over a failed or abandoned run; True for the one caller, in any process, that does."""
+        with self.db.session() as s:
+            done = s.execute(
+                update(BriefingRun)
+                .where(BriefingRun.topic_id == topic.id, BriefingRun.channel_id == topic.channel_id,
+                       BriefingRun.slot == slot, BriefingRun.attempts < max_attempts,
+                       or_(BriefingRun.status == "failed",
+                           and_(BriefingRun.status == "claimed", BriefingRun.claimed_at <= now - abandoned_after)))
+                .values(status="claimed", claimed_by=claimed_by[:100], claimed_at=now,
+                        attempts=BriefingRun.attempts + 1)
+            )
+            return bool(done.rowcount)  # type: ignore[attr-defined]
 
     def record_posted(self, record: BriefingRecord, *, now: datetime) -> None:
         """Store how a claimed slot ended: its message ts and what it covered (or its error)."""

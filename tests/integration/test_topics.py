@@ -371,3 +371,61 @@ def test_migrations_match_the_models(database_url):
     ours = [d for d in diff if any(name in repr(d) for name in ("briefing_runs", "audit_log", "topics"))]
     db.dispose()
     assert ours == []
+
+
+class FlakyPoster(RecordingPoster):
+    """Slack answering 500 to the first ``failures`` posts."""
+
+    def __init__(self, failures: int) -> None:
+        super().__init__()
+        self.failures = failures
+
+    def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("Slack answered 500")
+        return super().post_text(team_id=team_id, channel_id=channel_id, text=text)
+
+
+def test_a_briefing_that_failed_to_post_is_retried_within_grace(topics, store):
+    topic = follow(topics, "ukraine at 08:00 daily", now=MONDAY - timedelta(days=1)).topic
+    poster = FlakyPoster(failures=1)
+    clock = [MONDAY]
+    scheduler = scheduler_for(topics, store, poster, lambda: clock[0], grace_seconds=3600)
+    assert scheduler.run_slot(topic, MONDAY) == "failed"
+    assert scheduler.retry_slots() == {}, "not before its backoff"
+    clock[0] = MONDAY + timedelta(minutes=3)
+    assert scheduler.retry_slots() == {(topic.id, MONDAY): "posted"}
+    assert len(poster.posts) == 1
+    clock[0] = MONDAY + timedelta(minutes=30)
+    assert scheduler.retry_slots() == {} and len(poster.posts) == 1, "a posted slot is never retried"
+    [run] = topics.briefing_runs(topic_id=topic.id)
+    assert run.status == "posted" and run.message_ts
+
+
+def test_a_slot_abandoned_by_a_crashed_scheduler_is_taken_over_once(topics, store):
+    topic = follow(topics, "ukraine at 08:00 daily", now=MONDAY - timedelta(days=1)).topic
+    assert topics.claim_briefing_slot(topic=topic, slot=MONDAY, claimed_by="crashed", now=MONDAY)
+    poster = RecordingPoster()
+    soon = scheduler_for(topics, store, poster, lambda: MONDAY + timedelta(minutes=2))
+    assert soon.retry_slots() == {}, "a claim two minutes old may still be posting"
+    later = [scheduler_for(topics, store, poster, lambda: MONDAY + timedelta(minutes=6), name=f"s{i}")
+             for i in range(2)]
+    outcomes = [s.retry_slots() for s in later]
+    assert outcomes == [{(topic.id, MONDAY): "posted"}, {}]
+    assert len(poster.posts) == 1
+
+
+def test_retries_stop_after_three_attempts_and_outside_grace(topics, store):
+    topic = follow(topics, "ukraine at 08:00 daily", now=MONDAY - timedelta(days=1)).topic
+    poster = FlakyPoster(failures=10)
+    clock = [MONDAY]
+    scheduler = scheduler_for(topics, store, poster, lambda: clock[0], grace_seconds=3600)
+    scheduler.run_slot(topic, MONDAY)
+    for minutes in (3, 10, 20, 40):
+        clock[0] = MONDAY + timedelta(minutes=minutes)
+        scheduler.retry_slots()
+    [run] = topics.briefing_runs(topic_id=topic.id)
+    assert run.status == "failed" and poster.failures == 10 - 3
+    clock[0] = MONDAY + timedelta(hours=2)
+    assert scheduler.retry_slots() == {}
