@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from bot.briefing.actors import match_existing_actor
+from bot.briefing.actor_matching import match_existing_actor
 from bot.briefing.model import Actor, ActorType, Analysis, ArticleView, KeyPoint, ShareInfo
 from bot.briefing.topics import TopicQuery
 from bot.ports import ArticleTask, Capture, NewShare, PageContent, ShareRecord

@@ -4,8 +4,8 @@
 article: surface forms are cleaned (titles, possessives, a leading "the"), short forms join
 their full names ("Trump" -> "Donald Trump"), acronyms join their long forms, and each
 actor's type is the majority of all its mentions, so a name is never both a person and an
-organisation in one article. :func:`match_existing_actor` and :func:`merge_actor` do the
-cautious matching ACROSS articles that storage needs.
+organisation in one article. ``bot.briefing.actor_matching`` does the cautious matching
+across articles that storage needs.
 """
 
 from __future__ import annotations
@@ -13,13 +13,21 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from bot.briefing import gazetteer
 from bot.briefing.gazetteer import PARTICLES, word_set
 from bot.briefing.layout import caps_lines, layout_mentions, overlaps
 from bot.briefing.model import Actor, ActorType, AnnotatedText, Mention, Token
+from bot.briefing.names import (
+    HONORIFICS,
+    TITLES,
+    clean_name,
+    is_event,
+    is_junk,
+    name_key,
+    split_entity,
+)
 
 LABEL_TYPES: dict[str, ActorType] = {
     "PERSON": ActorType.PERSON,
@@ -30,33 +38,6 @@ LABEL_TYPES: dict[str, ActorType] = {
     "NORP": ActorType.GROUP,
 }
 
-# Words that precede a name as a title, stripped from person names and kept as a role.
-TITLES = word_set(
-    """president vice prime minister mr mrs ms miss dr sir dame lord lady king queen prince
-    princess pope general gen col colonel capt captain sen senator rep representative gov
-    governor chancellor secretary former ex deputy chief judge justice rev reverend sheikh
-    ayatollah mayor ambassador commissioner chairman chairwoman chair leader premier coach
-    manager professor prof minister foreign defence defense interior finance state home
-    health trade speaker envoy officer director executive ceo head"""
-)
-# Honorifics that make a mention a person whatever the tagger said.
-HONORIFICS = word_set("mr mrs ms miss dr sir dame")
-PRONOUNS = word_set(
-    "i me he she it we they him her us them his its their our you this that these those who one"
-)
-# Capitalised words of dates and of results tables that are never actors.
-NOT_NAMES = word_set(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
-    friday saturday sunday today attendance extras scorers result results standings total
-    totals halftime note avg pct points table"""
-)
-# Acronyms of things, not actors: "AI laws", "VAT", "GDP".
-NOT_NAMES |= word_set("ai gdp gnp cpi vat lng lpg ev evs ipo")
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_EDGE_PUNCT = " \t\n,;:!?\"'“”‘’()[]{}-–—*/"
-# A final dot belongs to "U.S." or "Inc.", not to "Leicestershire.".
-_KEEP_DOT = re.compile(r"(?:^|[\s.])[A-Za-z]\.$|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|Bros)\.$")
 LEAD_SENTENCES = 3
 
 
@@ -109,76 +90,6 @@ class _Cluster:
 
 
 _TYPE_ORDER = (ActorType.PERSON, ActorType.PLACE, ActorType.ORGANIZATION, ActorType.GROUP)
-
-
-def clean_name(surface: str, label: str = "") -> tuple[str, str]:
-    """Strip a leading "the", titles (for people), possessives and edge punctuation.
-
-    Returns ``(name, title)``: ``("Keir Starmer", "Prime Minister")`` for
-    "Prime Minister Keir Starmer's"; the name is "" when nothing is left.
-    """
-    text = _strip_edges(_POSSESSIVE.sub("", _strip_edges(" ".join(surface.split()))))
-    words = text.split(" ")
-    if words and words[0].casefold() == "the" and len(words) > 1:
-        words = words[1:]
-    title: list[str] = []
-    strip_all = label == "PERSON"
-    while len(words) > 1:
-        key = words[0].casefold().rstrip(".")
-        if key in HONORIFICS or (strip_all and key in TITLES):
-            title.append(words.pop(0))
-        elif strip_all and title and key in {"of", "for"}:
-            title.append(words.pop(0))
-            while len(words) > 2 and words[0].casefold() in TITLES | _MINISTRIES:
-                title.append(words.pop(0))
-        else:
-            break
-    return _strip_edges(" ".join(words)), " ".join(title)
-
-
-def _strip_edges(text: str) -> str:
-    text = text.strip(_EDGE_PUNCT).lstrip(".")
-    while text.endswith(".") and not _KEEP_DOT.search(text):
-        text = text[:-1].rstrip(_EDGE_PUNCT)
-    return text
-
-
-_MINISTRIES = word_set(
-    """the state defense defence foreign affairs interior finance health treasury justice
-    homeland security energy commerce trade education labor labour transport agriculture
-    economy environment war"""
-)
-
-
-# Tagged spans often swallow a score, a dash or a bracket of a results line
-# ("Leicestershire 296", "Romania - Cosmin Contra", "Scott Draper (Australia"): split there.
-_SEPARATOR = re.compile(r"\n|\s[-–—]+\s|[()\[\],;:|]|\s[-+]?\d[\d.,:/-]*(?=\s|$)|^\d[\d.,:/-]*\s")
-_CONNECTOR = re.compile(r"\s(?:at|in|vs?\.?|beats?)\s")
-_CAPS_CONNECTOR = re.compile(r"\s(?:AT|IN|VS?\.?|BEATS?)\s")
-
-
-def split_entity(surface: str) -> list[str]:
-    """The name-like parts of a tagged span, cut at scores, dashes, brackets and commas."""
-    parts = []
-    for chunk in _SEPARATOR.split(surface):
-        connector = _CAPS_CONNECTOR if chunk.isupper() else _CONNECTOR
-        parts.extend(connector.split(chunk))
-    return [p for p in (x.strip() for x in parts) if p]
-
-
-def _is_event(name: str) -> bool:
-    return " " in name and name.rsplit(" ", 1)[1].casefold() in gazetteer.EVENT_SUFFIXES
-
-
-def is_junk(name: str) -> bool:
-    """Dates, numbers, pronouns, lower-case phrases, single characters, punctuation."""
-    letters = sum(ch.isalpha() for ch in name)
-    pronoun = name.casefold() in PRONOUNS and not name.isupper()  # "US" is a country
-    if letters < 2 or pronoun or name.casefold() in NOT_NAMES:
-        return True
-    if sum(ch.isdigit() for ch in name) > letters:
-        return True
-    return not any(w[:1].isupper() for w in name.split() if w.casefold() not in PARTICLES)
 
 
 def resolve_actors(doc: AnnotatedText) -> tuple[Actor, ...]:
@@ -236,10 +147,10 @@ def _collect(
     if atype is None or (weight == 1 and _is_title_fragment(doc, mention)):
         return
     name, title = clean_name(part, label)
-    if is_junk(name) or _is_event(name) or name.casefold() in PORTFOLIOS:
+    if is_junk(name) or is_event(name) or name.casefold() in PORTFOLIOS:
         return
     country = gazetteer.country_of(name) if gazetteer.is_country_name(name) else None
-    key = _key(country.name if country else name)
+    key = name_key(country.name if country else name)
     cluster = clusters.setdefault(key, _Cluster(first=mention.start))
     if country is not None:
         cluster.canonical = country.name
@@ -399,8 +310,6 @@ def _looks_like_brand(name: str) -> bool:
     return inner_caps or digits or name.casefold().endswith(gazetteer.ORG_NAME_ENDINGS)
 
 
-def _key(name: str) -> str:
-    return " ".join(name.casefold().replace("’", "'").split())
 
 
 def _role(doc: AnnotatedText, mention: Mention, title: str) -> str:
@@ -496,12 +405,12 @@ def _link_acronyms(clusters: dict[str, _Cluster], parent: dict[str, str]) -> Non
     for k, c in clusters.items():
         long = gazetteer.org_long_form(k)
         if long is not None:
-            longs.setdefault(_key(long), k)
+            longs.setdefault(name_key(long), k)
         words = [w for w in max(c.forms, key=c.forms.__getitem__).split() if w[:1].isupper()]
         if len(words) >= 2 and c.type is ActorType.ORGANIZATION:
             longs.setdefault("".join(w[0] for w in words).casefold(), k)
     for k, c in clusters.items():
-        target = longs.get(_key(gazetteer.org_long_form(k) or k))
+        target = longs.get(name_key(gazetteer.org_long_form(k) or k))
         if target is None and c.type is ActorType.ORGANIZATION and " " not in k:
             target = longs.get(k)
         if target is not None and target != k and parent[k] == k and parent[target] == target:
@@ -556,85 +465,3 @@ def _salience(doc: AnnotatedText, c: _Cluster, name: str) -> float:
     frequency = min(1.0, c.count / 5)
     score = 0.4 * in_title + 0.3 * in_lead + 0.3 * frequency
     return round(min(1.0, score), 4)
-
-
-# --- across articles -------------------------------------------------------------------
-
-
-def _names(actor: Actor) -> set[str]:
-    return {_key(n) for n in (actor.name, *actor.aliases)}
-
-
-def match_existing_actor(candidates: Sequence[Actor], actor: Actor) -> int | None:
-    """Index of the stored actor that ``actor`` (from a new article) is, or None.
-
-    Same type only. An exact name wins, then a full (multi-word) alias, then for places a
-    shared country and for organisations a shared acronym. A surname alone ("Trump") joins
-    a stored person only when exactly one stored person bears it: an ambiguous short name
-    stays apart rather than join the wrong person.
-    """
-    same = [(i, c) for i, c in enumerate(candidates) if c.type is actor.type]
-    name = _key(actor.name)
-    for i, c in same:
-        if _key(c.name) == name:
-            return i
-    full = {n for n in _names(actor) if " " in n}
-    hits = [i for i, c in same if full & {n for n in _names(c) if " " in n}]
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        return None
-    hits = [i for i, c in same if _same_entity(c, actor)]
-    return hits[0] if len(hits) == 1 else None
-
-
-def _same_entity(stored: Actor, actor: Actor) -> bool:
-    a, b = _key(stored.name), _key(actor.name)
-    if actor.type is ActorType.PERSON:
-        short, long = (a, b) if len(a.split()) < len(b.split()) else (b, a)
-        return " " not in short and long.split()[-1] == short
-    if actor.type is ActorType.PLACE:
-        ca, cb = gazetteer.country_of(a), gazetteer.country_of(b)
-        return (
-            ca is not None
-            and ca == cb
-            and gazetteer.is_country_name(a)
-            and (gazetteer.is_country_name(b))
-        )
-    if actor.type is ActorType.ORGANIZATION:
-        la = gazetteer.org_long_form(a)
-        return la is not None and la == gazetteer.org_long_form(b)
-    if actor.type is ActorType.GROUP:
-        return actor.country is not None and actor.country == stored.country
-    return False
-
-
-def merge_aliases(*groups: Iterable[str], name: str = "") -> tuple[str, ...]:
-    """Union of alias lists in first-seen order, case-insensitively, without ``name``."""
-    seen = {_key(name)} if name else set()
-    out: list[str] = []
-    for group in groups:
-        for alias in group:
-            key = _key(alias)
-            if key and key not in seen:
-                seen.add(key)
-                out.append(alias)
-    return tuple(out)
-
-
-def merge_actor(stored: Actor, incoming: Actor) -> Actor:
-    """The stored actor updated with a new article's view of it; the longer name wins."""
-    name = stored.name
-    if len(incoming.name.split()) > len(name.split()):
-        name = incoming.name
-    return replace(
-        stored,
-        name=name,
-        aliases=merge_aliases(
-            (stored.name,), stored.aliases, (incoming.name,), incoming.aliases, name=name
-        ),
-        mentions=stored.mentions + incoming.mentions,
-        salience=max(stored.salience, incoming.salience),
-        role=incoming.role or stored.role,
-        country=stored.country or incoming.country,
-    )

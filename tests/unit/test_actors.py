@@ -6,14 +6,8 @@ import re
 
 import pytest
 
-from bot.briefing.actors import (
-    clean_name,
-    match_existing_actor,
-    merge_actor,
-    merge_aliases,
-    resolve_actors,
-    split_entity,
-)
+from bot.briefing.actor_matching import match_existing_actor, merge_actor, merge_aliases
+from bot.briefing.actors import clean_name, resolve_actors, split_entity
 from bot.briefing.gazetteer import country_of_demonym, expand_topic
 from bot.briefing.model import Actor, ActorType, AnnotatedText, Mention, Sentence, Token
 
