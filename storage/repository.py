@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.briefing.actor_matching import match_existing_actor
-from bot.briefing.model import Actor, ActorType, Analysis, ArticleView, KeyPoint, ShareInfo
+from bot.briefing.model import Actor, ActorType, Analysis, ArticleView
 from bot.briefing.topics import TopicQuery
 from bot.ports import ArticleTask, Capture, NewShare, PageContent, ShareRecord
 from storage.db import Database
@@ -22,6 +22,7 @@ from storage.models import (
     ProcessedEvent,
     Share,
 )
+from storage.views import article_views, search_ids, visible
 
 
 class SqlStore:
@@ -263,29 +264,8 @@ class SqlStore:
         if not phrases:
             return []
         with self.db.session() as s:
-            ids = self._search_ids(s, phrases, limit * 3)
-            return self._views(s, ids, since=since, team_id=team_id, channel_id=channel_id)[:limit]
-
-    def _search_ids(self, s: Session, phrases: Sequence[str], limit: int) -> list[int]:
-        if self.db.dialect == "sqlite":
-            match = " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases)
-            sql = text(
-                "SELECT rowid FROM article_search WHERE article_search MATCH :q "
-                "ORDER BY bm25(article_search, 4.0, 1.0, 2.0) LIMIT :n"
-            )
-            return list(s.scalars(sql, {"q": match, "n": limit}))
-        params: dict[str, object] = {f"p{i}": p for i, p in enumerate(phrases)}
-        tsq = " || ".join(f"phraseto_tsquery('english', :p{i})" for i in range(len(phrases)))
-        doc = (
-            "(setweight(to_tsvector('english', title), 'A') || "
-            "setweight(to_tsvector('english', actors), 'B') || "
-            "setweight(to_tsvector('english', body), 'C'))"
-        )
-        sql = text(
-            f"SELECT rowid FROM article_search WHERE {doc} @@ ({tsq}) "
-            f"ORDER BY ts_rank({doc}, ({tsq})) DESC LIMIT :n"
-        )
-        return list(s.scalars(sql, {**params, "n": limit}))
+            ids = search_ids(s, self.db.dialect, phrases, limit * 3)
+            return article_views(s, ids, since=since, team_id=team_id, channel_id=channel_id)[:limit]
 
     def recent_articles(
         self, *, team_id: str | None, channel_id: str | None, since: datetime, limit: int = 200
@@ -294,37 +274,13 @@ class SqlStore:
             ids = list(
                 s.scalars(
                     select(Share.article_id)
-                    .where(Share.shared_at >= since, *_visible(team_id, channel_id))
+                    .where(Share.shared_at >= since, *visible(team_id, channel_id))
                     .group_by(Share.article_id)
                     .order_by(func.max(Share.shared_at).desc())
                     .limit(limit)
                 )
             )
-            return self._views(s, ids, since=since, team_id=team_id, channel_id=channel_id)
-
-    def _views(
-        self, s: Session, ids: Sequence[int], *, since: datetime, team_id: str | None, channel_id: str | None
-    ) -> list[ArticleView]:
-        if not ids:
-            return []
-        articles = s.scalars(
-            select(Article)
-            .where(Article.id.in_(ids), Article.status == "done")
-            .options(
-                selectinload(Article.key_points),
-                selectinload(Article.actor_links).selectinload(ArticleActor.actor),
-            )
-        ).all()
-        shares: dict[int, list[Share]] = {}
-        for share in s.scalars(
-            select(Share)
-            .where(Share.article_id.in_(ids), Share.shared_at >= since, *_visible(team_id, channel_id))
-            .order_by(Share.shared_at)
-        ):
-            shares.setdefault(share.article_id, []).append(share)
-        order = {i: n for n, i in enumerate(ids)}
-        views = [_view(a, shares[a.id]) for a in articles if a.id in shares]
-        return sorted(views, key=lambda v: order[v.id])
+            return article_views(s, ids, since=since, team_id=team_id, channel_id=channel_id)
 
     def actor_article_counts(self, names: Sequence[str]) -> dict[str, int]:
         if not names:
@@ -374,40 +330,3 @@ class SqlStore:
             return False
 
 
-def _visible(team_id: str | None, channel_id: str | None) -> list[ColumnElement[bool]]:
-    """Shares a briefing for this team and channel may cite (none of other workspaces,
-    none from private channels or DMs other than the channel itself)."""
-    if team_id is None:
-        return []
-    conds: list[ColumnElement[bool]] = [Share.team_id == team_id]
-    if channel_id is None:
-        conds.append(Share.channel_private.is_(False))
-    else:
-        conds.append(or_(Share.channel_private.is_(False), Share.channel_id == channel_id))
-    return conds
-
-
-def _view(a: Article, shares: Sequence[Share]) -> ArticleView:
-    return ArticleView(
-        id=a.id,
-        url=a.url,
-        title=a.title,
-        outlet=a.outlet,
-        published_at=a.published_at,
-        first_shared_at=min(sh.shared_at for sh in shares),
-        key_points=tuple(KeyPoint(k.text, k.start, k.end, k.score, k.rank) for k in a.key_points),
-        actors=tuple(
-            Actor(
-                name=link.actor.name,
-                type=ActorType(link.actor.type),
-                aliases=tuple(link.actor.aliases or ()),
-                mentions=link.mentions,
-                salience=link.salience,
-                role=link.role or link.actor.role,
-                country=link.actor.country,
-            )
-            for link in sorted(a.actor_links, key=lambda link: -link.salience)
-        ),
-        shares=tuple(ShareInfo(sh.user_id, sh.channel_id, sh.shared_at) for sh in shares),
-        text=a.text,
-    )
