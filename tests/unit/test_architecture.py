@@ -1,0 +1,37 @@
+"""The layering the design promises: a pure core, and a Slack edge that never touches storage."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FRAMEWORKS = ("slack_bolt", "slack_sdk", "sqlalchemy", "httpx", "spacy", "trafilatura", "storage",
+              "handlers", "alembic", "apscheduler", "waitress")
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+def offending(path: Path, forbidden: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in imported_modules(path) if m.split(".")[0] in forbidden)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "bot" / "briefing").glob("*.py")), ids=lambda p: p.name)
+def test_the_core_imports_no_framework(path: Path):
+    assert offending(path, FRAMEWORKS) == []
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "handlers").glob("*.py")), ids=lambda p: p.name)
+def test_handlers_never_import_storage(path: Path):
+    assert offending(path, ("storage", "sqlalchemy")) == []
