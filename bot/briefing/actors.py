@@ -358,6 +358,7 @@ def _link_clusters(clusters: dict[str, _Cluster]) -> list[_Cluster]:
     parent: dict[str, str] = {k: k for k in clusters}
     people = _link_short_names(clusters, parent)
     _link_acronyms(clusters, parent)
+    _link_org_heads(clusters, parent)
     merged: dict[str, _Cluster] = {}
     for k, c in clusters.items():
         root = _find(parent, k)
@@ -398,6 +399,24 @@ def _link_short_names(clusters: dict[str, _Cluster], parent: dict[str, str]) -> 
             parent[k] = max(found, key=lambda o: (clusters[o].count, -clusters[o].first))
             taken.add(parent[k])
     return taken
+
+
+def _link_org_heads(clusters: dict[str, _Cluster], parent: dict[str, str]) -> None:
+    """"the Bank" after "the Bank of England", "the Commission" after "the European
+    Commission": a one-word organisation that opens or ends exactly one longer organisation
+    named in the article is that organisation."""
+    heads: dict[str, list[str]] = {}
+    for k, c in clusters.items():
+        words = k.split()
+        if c.type is ActorType.ORGANIZATION and len(words) >= 2:
+            for word in {words[0], words[-1]}:
+                heads.setdefault(word, []).append(k)
+    for k, c in clusters.items():
+        if c.type is not ActorType.ORGANIZATION or " " in k or parent.get(k, k) != k or c.known_place:
+            continue
+        found = [o for o in heads.get(k, ()) if o != k]
+        if len(found) == 1:
+            parent[k] = found[0]
 
 
 def _link_acronyms(clusters: dict[str, _Cluster], parent: dict[str, str]) -> None:

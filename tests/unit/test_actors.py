@@ -483,3 +483,23 @@ def test_ordinary_news_names_get_the_types_a_reader_expects():
         assert found.get(org) is ORG, (org, found)
     assert found.get("Kyiv") is PLACE and found.get("Peter Hegseth") is PERSON
     assert not {"Schools", "Campaigners", "Defense"} & set(found)
+
+
+def test_a_one_word_organisation_joins_the_one_longer_name_it_opens_or_ends():
+    doc = annotate(
+        "The Bank of England held rates. The Bank said inflation was falling. "
+        "The European Commission agreed, and the Commission will meet in May.",
+        [("The Bank of England", "ORG"), ("Bank", "ORG"), ("The European Commission", "ORG"),
+         ("Commission", "ORG")],
+    )
+    orgs = by_name(resolve_actors(doc))
+    assert set(orgs) == {"Bank of England", "European Commission"}
+    assert "Bank" in orgs["Bank of England"].aliases and "Commission" in orgs["European Commission"].aliases
+
+
+def test_a_one_word_organisation_stays_apart_when_two_longer_names_share_it():
+    doc = annotate(
+        "The Bank of England and the Bank of Japan moved. The Bank declined to comment.",
+        [("The Bank of England", "ORG"), ("the Bank of Japan", "ORG"), ("Bank", "ORG")],
+    )
+    assert "Bank" in by_name(resolve_actors(doc))
