@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import String, cast, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.briefing.actor_matching import match_existing_actor
+from bot.briefing.actor_matching import match_existing_actor, merge_actor
 from bot.briefing.model import Actor, ActorType, Analysis, ArticleView
 from bot.briefing.topics import TopicQuery
 from bot.ports import ArticleTask, Capture, NewShare, PageContent, ShareRecord
@@ -170,39 +170,42 @@ class SqlStore:
             self._index(s, article, analysis.actors)
 
     def _actor_row(self, s: Session, actor: Actor) -> ActorRow:
-        last = actor.name.split()[-1]
+        """The stored actor this article's actor is (updated with its names), or a new one."""
+        rows = self._actor_candidates(s, actor)
+        candidates = [Actor(r.name, ActorType(r.type), tuple(r.aliases or ())) for r in rows]
+        index = match_existing_actor(candidates, actor)
+        if index is None:
+            row = ActorRow(name=actor.name, type=actor.type.value, aliases=list(actor.aliases),
+                           country=actor.country, role=actor.role)
+            s.add(row)
+            s.flush()
+            return row
+        row = rows[index]
+        merged = merge_actor(candidates[index], actor)
+        if merged.name != row.name and not any(r.name == merged.name for r in rows):
+            row.name = merged.name  # "Trump" stored first becomes "Donald Trump" once named in full
+        row.aliases = [a for a in merged.aliases if a != row.name]
+        row.role = row.role or actor.role
+        row.country = row.country or actor.country
+        return row
+
+    def _actor_candidates(self, s: Session, actor: Actor) -> list[ActorRow]:
+        """Stored actors of the type that share a name, a surname or an alias with ``actor``."""
         forms = {actor.name, *actor.aliases}
-        rows = list(
+        last = actor.name.split()[-1].replace("%", r"\%").replace("_", r"\_")
+        alias_like = [
+            cast(ActorRow.aliases, String).like(f'%"{form}"%')
+            for form in forms
+            if form.isascii() and '"' not in form and "%" not in form and "_" not in form
+        ]
+        return list(
             s.scalars(
                 select(ActorRow).where(
                     ActorRow.type == actor.type.value,
-                    or_(ActorRow.name.in_(forms), ActorRow.name.like(f"% {last}")),
-                )
+                    or_(ActorRow.name.in_(forms), ActorRow.name.like(f"% {last}", escape="\\"), *alias_like),
+                ).limit(50)
             )
         )
-        if not rows and " " not in actor.name:  # a bare short name: compare stored aliases too
-            rows = [
-                r for r in s.scalars(select(ActorRow).where(ActorRow.type == actor.type.value))
-                if actor.name in (r.aliases or [])
-            ]
-        candidates = [Actor(r.name, ActorType(r.type), tuple(r.aliases or ())) for r in rows]
-        index = match_existing_actor(candidates, actor)
-        if index is not None:
-            row = rows[index]
-            known = set(row.aliases or ()) | {row.name}
-            new = [a for a in (actor.name, *actor.aliases) if a not in known]
-            if new:
-                row.aliases = [*(row.aliases or []), *new]
-            if actor.role and not row.role:
-                row.role = actor.role
-            return row
-        row = ActorRow(
-            name=actor.name, type=actor.type.value, aliases=list(actor.aliases),
-            country=actor.country, role=actor.role,
-        )
-        s.add(row)
-        s.flush()
-        return row
 
     def _index(self, s: Session, article: Article, actors: Sequence[Actor]) -> None:
         names = " ; ".join(

@@ -221,3 +221,30 @@ def test_an_article_left_by_a_crashed_worker_is_given_up_after_its_attempts(app,
     record = app.store.article_record(capture.record.article_id)
     assert record.status == "failed" and "never finished" in record.failure_reason
     assert server.hits["/slow-death"] == 0
+
+
+def store_analysed(app, url: str, title: str, actors: list) -> None:  # type: ignore[no-untyped-def]
+    from bot.briefing.model import Analysis, KeyPoint
+    from bot.ports import PageContent
+
+    [capture] = record_links(store=app.store, urls=[url], share=share())
+    text = f"{title}. Steel makers reacted across the country on Monday."
+    app.store.save_analysis(
+        capture.record.article_id, now=NOW,
+        page=PageContent(title, text, "Ledger", None, None, "en", "full"),
+        analysis=Analysis((KeyPoint(text, 0, len(text), 1.0),), tuple(actors)),
+    )
+
+
+def test_an_actor_first_stored_by_surname_takes_the_full_name_later(app):
+    from bot.briefing.model import Actor, ActorType
+
+    person = ActorType.PERSON
+    store_analysed(app, "https://a.example/1", "Steel tariff threat", [Actor("Trump", person, mentions=2)])
+    store_analysed(app, "https://b.example/2", "Steel tariffs signed",
+                   [Actor("Donald Trump", person, ("Trump",), mentions=3, role="President")])
+    store_analysed(app, "https://c.example/3", "Steel makers react", [Actor("Melania Trump", person)])
+    briefing = brief(store=app.store, topic="steel", now=NOW, since=timedelta(days=7))
+    people = {(a.name, a.articles) for a in briefing.leading_actors}
+    assert ("Donald Trump", 2) in people, "one row, renamed to the full name"
+    assert ("Melania Trump", 1) in people and not any(name == "Trump" for name, _ in people)
