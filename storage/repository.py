@@ -9,6 +9,7 @@ from sqlalchemy import String, cast, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.briefing import gazetteer
 from bot.briefing.actor_matching import match_existing_actor, merge_actor
 from bot.briefing.model import Actor, ActorType, Analysis, ArticleView
 from bot.briefing.topics import TopicQuery
@@ -192,6 +193,8 @@ class SqlStore:
     def _actor_candidates(self, s: Session, actor: Actor) -> list[ActorRow]:
         """Stored actors of the type that share a name, a surname or an alias with ``actor``."""
         forms = {actor.name, *actor.aliases}
+        if actor.type is ActorType.ORGANIZATION and (long := gazetteer.org_long_form(actor.name)):
+            forms |= {long, gazetteer.org_acronym(long) or long}  # "EU" and "European Union"
         last = actor.name.split()[-1].replace("%", r"\%").replace("_", r"\_")
         alias_like = [
             cast(ActorRow.aliases, String).like(f'%"{form}"%')

@@ -248,3 +248,13 @@ def test_an_actor_first_stored_by_surname_takes_the_full_name_later(app):
     people = {(a.name, a.articles) for a in briefing.leading_actors}
     assert ("Donald Trump", 2) in people, "one row, renamed to the full name"
     assert ("Melania Trump", 1) in people and not any(name == "Trump" for name, _ in people)
+
+
+def test_an_acronym_and_its_long_form_are_one_organisation_across_articles(app):
+    from bot.briefing.model import Actor, ActorType
+
+    org = ActorType.ORGANIZATION
+    store_analysed(app, "https://a.example/eu", "Steel quota talks", [Actor("EU", org)])
+    store_analysed(app, "https://b.example/eu", "Steel quota deal", [Actor("European Union", org)])
+    leaders = brief(store=app.store, topic="steel", now=NOW, since=timedelta(days=7)).leading_actors
+    assert [(a.name, a.articles) for a in leaders] == [("European Union", 2)]
