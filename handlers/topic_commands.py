@@ -56,8 +56,8 @@ class TopicCommands:
             return unfollow_topic(**common, text=rest).message
         if verb == "digest":
             return set_digest(**common, channel_id=channel, text=rest,
-                              default_timezone=_tz(admins, user)).message
-        return follow_topic(**common, channel_id=channel, text=rest, default_timezone=_tz(admins, user)).message
+                              default_timezone=admins.timezone(user)).message
+        return follow_topic(**common, channel_id=channel, text=rest, default_timezone=admins.timezone(user)).message
 
     def home_blocks(self, *, team_id: str) -> list[Block]:
         topics = self.topics.list_topics(team_id=team_id)
@@ -80,11 +80,7 @@ class TopicCommands:
         admins = SlackAdmins(client)
         return follow_topic(topics=self.topics, is_admin=admins, admins=self.settings.admins, team_id=team_id,
                             user_id=user_id, channel_id=_value(values, "channel") or "", text=text,
-                            default_timezone=_tz(admins, user_id), now=self.now()).message
-
-
-def _tz(admins: SlackAdmins, user_id: str) -> str:
-    return admins.timezone(user_id)
+                            default_timezone=admins.timezone(user_id), now=self.now()).message
 
 
 def _topic_row(topic: TopicConfig, now: datetime) -> Block:

@@ -24,9 +24,9 @@ def title_case(topic: str) -> str:
     return topic[:1].upper() + topic[1:] if topic.islower() else topic
 
 
-def actor_label(a: ActorCount, *, with_count: bool = False) -> str:
-    label = a.name + (f" ({a.role})" if a.role else "")
-    return f"{label} ({a.articles})" if with_count and not a.role else label
+def actor_label(a: ActorCount) -> str:
+    """"Emmanuel Macron (French President)", or the bare name when no article gives a role."""
+    return a.name + (f" ({a.role})" if a.role else "")
 
 
 def matched_label(term: str) -> str:

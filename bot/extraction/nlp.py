@@ -79,15 +79,6 @@ class SpacyAnalyzer:
             self._nlp = load_pipeline(self.model_name)
         return self._nlp
 
-    def annotate(self, items: Iterable[tuple[str, str]]) -> Iterator[AnnotatedText]:
-        """Annotate ``(title, text)`` pairs, streaming, in batches."""
-        pairs = ((text[:MAX_CHARS], title) for title, text in items)
-        docs = self.nlp.pipe(
-            pairs, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
-        )
-        for doc, title in docs:
-            yield to_annotated(doc, title)
-
     def analyze_stream(self, items: Iterable[tuple[tuple[str, str], T]]) -> Iterator[tuple[Analysis, T]]:
         """``((title, text), context)`` in, ``(analysis, context)`` out, in order, streaming.
 
@@ -101,8 +92,8 @@ class SpacyAnalyzer:
 
     def analyze_many(self, items: Iterable[tuple[str, str]]) -> Iterator[Analysis]:
         """Streams analyses; for use from one thread at a time (see ``analyze_batch``)."""
-        for annotated in self.annotate(items):
-            yield analyze_annotated(annotated)
+        for analysis, _ in self.analyze_stream((item, None) for item in items):
+            yield analysis
 
     def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[Analysis]:
         """Thread-safe: worker threads share one pipeline, one batch at a time."""
