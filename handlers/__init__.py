@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import capture, commands, dedupe, home, mentions, topic_home
+from handlers import capture, commands, dedupe, followed_home, home, mentions
 from handlers.context import Deps
 
 
@@ -15,4 +15,4 @@ def register_all(app: Any, deps: Deps) -> None:
     commands.register(app, deps)
     mentions.register(app, deps)
     home.register(app, deps)
-    topic_home.register(app, deps)
+    followed_home.register(app, deps)

@@ -43,7 +43,10 @@ def clip(text: str, limit: int) -> str:
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, HEADER_LIMIT), "emoji": True}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(text, HEADER_LIMIT), "emoji": True},
+    }
 
 
 def section(mrkdwn: str) -> Block:
@@ -51,12 +54,17 @@ def section(mrkdwn: str) -> Block:
 
 
 def context(mrkdwn: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, CONTEXT_LIMIT)}]}
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, CONTEXT_LIMIT)}],
+    }
 
 
 def story_blocks(number: int, story: Story) -> list[Block]:
     tag = f"  `{status_tag(story)}`" if status_tag(story) else ""
-    lines = [f"*{number}. {link(story.url, clip(story.headline, 300))}*{tag}  _{sources_label(story)}_"]
+    lines = [
+        f"*{number}. {link(story.url, clip(story.headline, 300))}*{tag}  _{sources_label(story)}_"
+    ]
     lines += [f"• {escape(p.text)} ({link(p.url, p.outlet or 'source')})" for p in story.points]
     blocks = [section(_fit_lines(lines))]
     who = " · ".join(escape(actor_label(a)) for a in story.actors)
@@ -67,7 +75,7 @@ def story_blocks(number: int, story: Story) -> list[Block]:
 
 
 def shared_line(story: Story) -> str:
-    """"Shared by @ana, @ben in #world, Tue 09:12" (the time in each reader's own zone)."""
+    """ "Shared by @ana, @ben in #world, Tue 09:12" (the time in each reader's own zone)."""
     shares = sorted((sh for a in story.articles for sh in a.shares), key=lambda sh: sh.shared_at)
     users = list(dict.fromkeys(sh.user_id for sh in shares if _is_user_id(sh.user_id)))
     if not users:
@@ -121,7 +129,10 @@ def briefing_blocks(briefing: Briefing, *, title: str | None = None) -> tuple[li
 def _footer(b: Briefing) -> list[Block]:
     parts = []
     if b.leading_actors:
-        parts.append("*Who is involved:* " + " · ".join(f"{escape(a.name)} ({a.articles})" for a in b.leading_actors))
+        parts.append(
+            "*Who is involved:* "
+            + " · ".join(f"{escape(a.name)} ({a.articles})" for a in b.leading_actors)
+        )
     if b.new_actors:
         parts.append("*New to this topic:* " + ", ".join(escape(n) for n in b.new_actors))
     if b.matched:
@@ -135,8 +146,10 @@ USAGE = [
     ("`/brief ukraine since 3d`", "another window: 12h, 3d, 2w"),
     ("`/brief status`", "links captured in this channel lately, and any that failed"),
     ("`/brief topics`", "topics the team follows, with their schedules"),
-    ("`/brief follow energy prices at 07:30 on mon-fri tz Europe/London in #news`",
-     "admins: a scheduled briefing (`daily` for every day)"),
+    (
+        "`/brief follow energy prices at 07:30 on mon-fri tz Europe/London in #news`",
+        "admins: a scheduled briefing (`daily` for every day)",
+    ),
     ("`/brief unfollow energy prices`", "admins: stop a scheduled briefing"),
     ("`/brief digest daily|weekly|off`", "admins: a digest of what this channel shared"),
     ("`@Briefbot ukraine`", "ask in a thread, the answer stays there"),
@@ -148,7 +161,9 @@ def help_blocks(note: str = "") -> tuple[list[Block], str]:
     intro = "*Briefbot* turns the links your team shares into sourced briefings."
     blocks = [section((f"{escape(note)}\n" if note else "") + intro)]
     blocks.append(section(text))
-    blocks.append(context("Every key point links to the article it comes from. Nothing leaves your servers."))
+    blocks.append(
+        context("Every key point links to the article it comes from. Nothing leaves your servers.")
+    )
     return blocks, (note + "\n" if note else "") + text
 
 

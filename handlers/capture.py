@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.briefing.links import canonical_url, links_in_message
 from bot.ports import ArticleTask, NewShare, ShareRecord
-from bot.services import record_links
+from bot.services.ingest import record_links
 from handlers.context import Deps, log
 
 # Subtypes that are someone's message; everything else (joins, topic changes...) is skipped.
@@ -32,7 +32,9 @@ def capture_message(deps: Deps, body: dict[str, Any], event: dict[str, Any], cli
         return
     if subtype == "message_changed":
         message, previous = event.get("message") or {}, event.get("previous_message") or {}
-        known = deps.store.message_urls(team_id=team, channel_id=channel, message_ts=str(message.get("ts")))
+        known = deps.store.message_urls(
+            team_id=team, channel_id=channel, message_ts=str(message.get("ts"))
+        )
         known |= {_canonical(u) for u in links_in_message(previous)}
         urls = [u for u in links_in_message(message) if _canonical(u) not in known]
     elif subtype in USER_SUBTYPES:
@@ -41,29 +43,46 @@ def capture_message(deps: Deps, body: dict[str, Any], event: dict[str, Any], cli
         return
     if not urls or _from_a_bot(deps, message) or not channel:
         return
-    private = deps.channel_privacy(client, team, channel) or event.get("channel_type") in ("im", "mpim", "group")
+    private = deps.channel_privacy(client, team, channel) or event.get("channel_type") in (
+        "im",
+        "mpim",
+        "group",
+    )
     share = NewShare(
-        team_id=team, channel_id=channel, user_id=str(message.get("user") or ""),
-        message_ts=str(message.get("ts")), shared_at=_ts_time(message.get("ts"), deps),
-        channel_private=private, thread_ts=message.get("thread_ts"),
+        team_id=team,
+        channel_id=channel,
+        user_id=str(message.get("user") or ""),
+        message_ts=str(message.get("ts")),
+        shared_at=_ts_time(message.get("ts"), deps),
+        channel_private=private,
+        thread_ts=message.get("thread_ts"),
     )
     captures = record_links(store=deps.store, urls=urls, share=share)  # before the ack
     event_id = body.get("event_id")
-    if isinstance(event_id, str) and not deps.store.first_delivery(event_id, team_id=team, now=deps.now()):
+    if isinstance(event_id, str) and not deps.store.first_delivery(
+        event_id, team_id=team, now=deps.now()
+    ):
         return  # a retried delivery: the shares are there, the side effects happened
     pending = [c.record.article_id for c in captures if c.record and c.record.status == "pending"]
     failed = [c for c in captures if c.record is None or c.record.status == "failed"]
-    deps.later(_acknowledge_share, deps, client, share, bool(captures) and len(failed) < len(captures))
+    deps.later(
+        _acknowledge_share, deps, client, share, bool(captures) and len(failed) < len(captures)
+    )
     for c in failed:
-        reason = c.error or (c.record.failure_reason if c.record else None) or "it could not be read"
+        reason = (
+            c.error or (c.record.failure_reason if c.record else None) or "it could not be read"
+        )
         deps.later(deps.poster.note, client=client, share=share, text=_failure_note(c.url, reason))
     if pending:
-        deps.pool.submit(pending, notify=lambda task, record: _notify(deps, client, share, task, record))
+        deps.pool.submit(
+            pending, notify=lambda task, record: _notify(deps, client, share, task, record)
+        )
 
 
 def _from_a_bot(deps: Deps, message: dict[str, Any]) -> bool:
     return bool(
-        message.get("bot_id") or message.get("subtype") == "bot_message"
+        message.get("bot_id")
+        or message.get("subtype") == "bot_message"
         or (deps.bot_user_id and message.get("user") == deps.bot_user_id)
         or not message.get("user")
     )
@@ -88,18 +107,26 @@ def _acknowledge_share(deps: Deps, client: Any, share: NewShare, captured: bool)
         deps.poster.react(client=client, share=share, name=deps.settings.capture_reaction)
 
 
-def _notify(deps: Deps, client: Any, share: NewShare, task: ArticleTask, record: ShareRecord) -> None:
+def _notify(
+    deps: Deps, client: Any, share: NewShare, task: ArticleTask, record: ShareRecord
+) -> None:
     if record.status == "failed":
-        deps.poster.note(client=client, share=share, text=_failure_note(task.url, record.failure_reason))
+        deps.poster.note(
+            client=client, share=share, text=_failure_note(task.url, record.failure_reason)
+        )
 
 
-def tell_sharers_of_failure(store: Any, poster: Any, task: ArticleTask, record: ShareRecord) -> None:
+def tell_sharers_of_failure(
+    store: Any, poster: Any, task: ArticleTask, record: ShareRecord
+) -> None:
     """After a retried article finally failed: tell each person who shared it, why."""
     if record.status != "failed" or task.url.startswith("file://"):
         return
     for share in store.article_shares(task.article_id):
         if share.team_id != "cli":
-            poster.note(client=None, share=share, text=_failure_note(task.url, record.failure_reason))
+            poster.note(
+                client=None, share=share, text=_failure_note(task.url, record.failure_reason)
+            )
 
 
 def _failure_note(url: str, reason: str | None) -> str:

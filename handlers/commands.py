@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import BriefbotError, UsageError
-from bot.services import brief, parse_since, validate_topic
+from bot.services.briefing import brief, parse_since, validate_topic
 from handlers.blocks import briefing_blocks, error_blocks, help_blocks, status_blocks
 from handlers.context import Deps, log
 
@@ -59,7 +59,9 @@ def handle_brief(deps: Deps, ack: Any, command: dict[str, Any], respond: Any, cl
         blocks, fallback = help_blocks()
         return ack(blocks=blocks, text=fallback, response_type="ephemeral")
     if first == "status":
-        captures = deps.store.channel_captures(team_id=command["team_id"], channel_id=command["channel_id"])
+        captures = deps.store.channel_captures(
+            team_id=command["team_id"], channel_id=command["channel_id"]
+        )
         blocks, fallback = status_blocks(captures)
         return ack(blocks=blocks, text=fallback, response_type="ephemeral")
     if first in TOPIC_COMMANDS:
@@ -74,19 +76,33 @@ def handle_brief(deps: Deps, ack: Any, command: dict[str, Any], respond: Any, cl
     deps.later(deliver_briefing, deps, command, respond, client, request, window)
 
 
-def deliver_briefing(deps: Deps, command: dict[str, Any], respond: Any, client: Any,
-                     request: BriefRequest, window: timedelta) -> None:
+def deliver_briefing(
+    deps: Deps,
+    command: dict[str, Any],
+    respond: Any,
+    client: Any,
+    request: BriefRequest,
+    window: timedelta,
+) -> None:
     channel = command["channel_id"]
     try:
-        briefing = brief(store=deps.store, topic=request.topic, now=deps.now(), since=window,
-                         team_id=command["team_id"], channel_id=channel)
+        briefing = brief(
+            store=deps.store,
+            topic=request.topic,
+            now=deps.now(),
+            since=window,
+            team_id=command["team_id"],
+            channel_id=channel,
+        )
     except BriefbotError as exc:
         blocks, fallback = error_blocks(str(exc))
         respond(blocks=blocks, text=fallback, response_type="ephemeral")
         return
     if request.public:
         try:
-            deps.poster.post_briefing(team_id=command["team_id"], channel_id=channel, briefing=briefing)
+            deps.poster.post_briefing(
+                team_id=command["team_id"], channel_id=channel, briefing=briefing
+            )
             return
         except SlackApiError as exc:
             log.info("public briefing in %s failed: %s", channel, exc.response.get("error"))
@@ -96,7 +112,9 @@ def deliver_briefing(deps: Deps, command: dict[str, Any], respond: Any, client: 
     respond(blocks=blocks, text=fallback, response_type="ephemeral")
 
 
-def _topic_command(deps: Deps, ack: Any, command: dict[str, Any], respond: Any, client: Any, text: str) -> None:
+def _topic_command(
+    deps: Deps, ack: Any, command: dict[str, Any], respond: Any, client: Any, text: str
+) -> None:
     if deps.topics is None:
         blocks, fallback = error_blocks("Followed topics are not enabled on this Briefbot.")
         return ack(blocks=blocks, text=fallback, response_type="ephemeral")
@@ -104,7 +122,9 @@ def _topic_command(deps: Deps, ack: Any, command: dict[str, Any], respond: Any, 
     deps.later(_run_topic_command, deps, command, respond, client, text)
 
 
-def _run_topic_command(deps: Deps, command: dict[str, Any], respond: Any, client: Any, text: str) -> None:
+def _run_topic_command(
+    deps: Deps, command: dict[str, Any], respond: Any, client: Any, text: str
+) -> None:
     try:
         reply = deps.topics.handle(command=command, text=text, client=client)
     except BriefbotError as exc:

@@ -1,4 +1,4 @@
-"""What listeners are given: the services' collaborators, built in ``bot.slack_app``."""
+"""What listeners are given: the services' collaborators, built in ``bot.entrypoints.slack_app``."""
 
 from __future__ import annotations
 
@@ -19,13 +19,15 @@ log = logging.getLogger("handlers")
 class Deps:
     settings: Settings
     store: Store
-    pool: Any  # bot.worker.IngestionPool
+    pool: Any  # bot.entrypoints.worker.IngestionPool
     poster: Any  # handlers.poster.SlackPoster
     now: Callable[[], datetime]
     background: Executor  # slow /brief work, after ack(); never Bolt's listener threads
     bot_user_id: str = ""
-    channel_privacy: Callable[[Any, str, str], bool] = field(default=lambda client, team, channel: False)
-    topics: Any = None  # followed-topic services (bot.topics), when available
+    channel_privacy: Callable[[Any, str, str], bool] = field(
+        default=lambda client, team, channel: False
+    )
+    topics: Any = None  # followed-topic services (bot.services.followed_topics), when available
 
     def later(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         """Run after the ack, on Briefbot's own threads; errors are logged, never lost."""

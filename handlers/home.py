@@ -17,7 +17,9 @@ def register(app: Any, deps: Deps) -> None:
     @app.event("app_home_opened")
     def on_home(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
         if event.get("tab", "home") == "home":
-            deps.later(publish_home, deps, str(body.get("team_id") or ""), str(event.get("user")), client)
+            deps.later(
+                publish_home, deps, str(body.get("team_id") or ""), str(event.get("user")), client
+            )
 
 
 def home_view(deps: Deps, team_id: str) -> dict[str, Any]:
@@ -25,14 +27,27 @@ def home_view(deps: Deps, team_id: str) -> dict[str, Any]:
     since = now - timedelta(days=deps.settings.default_since_days)
     articles = deps.store.recent_articles(team_id=team_id, channel_id=None, since=since, limit=100)
     everything = [replace(a, relevance=1.0) for a in articles]  # no topic: all are relevant
-    stories = compose_briefing("recent", everything, now=now, since=since, max_stories=HOME_STORIES).stories
-    blocks: list[Block] = [header("Briefbot"), section("Briefings from the links your team shares.")]
+    stories = compose_briefing(
+        "recent", everything, now=now, since=since, max_stories=HOME_STORIES
+    ).stories
+    blocks: list[Block] = [
+        header("Briefbot"),
+        section("Briefings from the links your team shares."),
+    ]
     blocks.append(header("Recent stories"))
     if stories:
         for s in stories:
             sources = f"{s.sources} source{'s' if s.sources != 1 else ''}"
             who = ", ".join(a.name for a in s.actors[:4])
-            blocks.append(section(clip(f"*{link(s.url, s.headline)}* · {sources}" + (f"\n{escape(who)}" if who else ""), 3000)))
+            blocks.append(
+                section(
+                    clip(
+                        f"*{link(s.url, s.headline)}* · {sources}"
+                        + (f"\n{escape(who)}" if who else ""),
+                        3000,
+                    )
+                )
+            )
     else:
         blocks.append(context("Nothing shared in public channels this week yet."))
     if deps.topics is not None:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from bot.errors import BriefbotError
-from bot.services import brief, parse_since
+from bot.services.briefing import brief, parse_since
 from handlers.blocks import briefing_blocks, help_blocks
 from handlers.commands import parse_brief
 from handlers.context import Deps
@@ -26,16 +26,28 @@ def answer_mention(deps: Deps, body: dict[str, Any], event: dict[str, Any], clie
     thread = event.get("thread_ts") or event.get("ts")
     if not text or text.lower() in ("help", "?"):
         blocks, fallback = help_blocks()
-        deps.poster.post(channel_id=channel, text=fallback, blocks=blocks, thread_ts=thread, client=client)
+        deps.poster.post(
+            channel_id=channel, text=fallback, blocks=blocks, thread_ts=thread, client=client
+        )
         return
     try:
         request = parse_brief(text)
         window = parse_since(request.since, default_days=deps.settings.default_since_days)
-        briefing = brief(store=deps.store, topic=request.topic, now=deps.now(), since=window,
-                         team_id=str(body.get("team_id") or ""), channel_id=channel)
+        briefing = brief(
+            store=deps.store,
+            topic=request.topic,
+            now=deps.now(),
+            since=window,
+            team_id=str(body.get("team_id") or ""),
+            channel_id=channel,
+        )
     except BriefbotError as exc:
         blocks, fallback = help_blocks(note=f"{exc}.")
-        deps.poster.post(channel_id=channel, text=fallback, blocks=blocks, thread_ts=thread, client=client)
+        deps.poster.post(
+            channel_id=channel, text=fallback, blocks=blocks, thread_ts=thread, client=client
+        )
         return
     blocks, fallback = briefing_blocks(briefing)
-    deps.poster.post(channel_id=channel, text=fallback, blocks=blocks, thread_ts=thread, client=client)
+    deps.poster.post(
+        channel_id=channel, text=fallback, blocks=blocks, thread_ts=thread, client=client
+    )

@@ -25,15 +25,22 @@ def web_client(token: str, api_url: str) -> WebClient:
     return WebClient(
         token=token or None,
         base_url=api_url,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=3)],
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+        ],
     )
 
 
 class ChannelThrottle:
     """At most one post per interval per channel, across the process's threads."""
 
-    def __init__(self, interval: float = POST_INTERVAL, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        interval: float = POST_INTERVAL,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.interval, self.clock, self.sleep = interval, clock, sleep
         self._next: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -54,16 +61,30 @@ class SlackPoster:
         self.client = client
         self.throttle = throttle or ChannelThrottle()
 
-    def post_briefing(self, *, team_id: str, channel_id: str, briefing: Briefing, title: str = "",
-                      thread_ts: str | None = None) -> str:
+    def post_briefing(
+        self,
+        *,
+        team_id: str,
+        channel_id: str,
+        briefing: Briefing,
+        title: str = "",
+        thread_ts: str | None = None,
+    ) -> str:
         blocks, text = briefing_blocks(briefing, title=title or None)
         return self.post(channel_id=channel_id, text=text, blocks=blocks, thread_ts=thread_ts)
 
     def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
         return self.post(channel_id=channel_id, text=text)
 
-    def post(self, *, channel_id: str, text: str, blocks: list[dict[str, Any]] | None = None,
-             thread_ts: str | None = None, client: WebClient | None = None) -> str:
+    def post(
+        self,
+        *,
+        channel_id: str,
+        text: str,
+        blocks: list[dict[str, Any]] | None = None,
+        thread_ts: str | None = None,
+        client: WebClient | None = None,
+    ) -> str:
         self.throttle.wait(channel_id)
         answer = (client or self.client).chat_postMessage(
             channel=channel_id, text=text, blocks=blocks, thread_ts=thread_ts, unfurl_links=False
@@ -72,10 +93,14 @@ class SlackPoster:
 
     def react(self, *, client: WebClient | None, share: NewShare, name: str) -> None:
         try:
-            (client or self.client).reactions_add(channel=share.channel_id, timestamp=share.message_ts, name=name)
+            (client or self.client).reactions_add(
+                channel=share.channel_id, timestamp=share.message_ts, name=name
+            )
         except SlackApiError as exc:
             if exc.response.get("error") != "already_reacted":
-                log.warning("could not react to %s: %s", share.message_ts, exc.response.get("error"))
+                log.warning(
+                    "could not react to %s: %s", share.message_ts, exc.response.get("error")
+                )
 
     def note(self, *, client: WebClient | None, share: NewShare, text: str) -> None:
         """A short note only the person who shared the link sees."""

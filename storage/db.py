@@ -69,7 +69,9 @@ class Database:
             session.commit()
         except OperationalError as exc:
             session.rollback()
-            raise StorageError(f"the database is unavailable or refused the write: {one_line(exc.orig)}") from exc
+            raise StorageError(
+                f"the database is unavailable or refused the write: {one_line(exc.orig)}"
+            ) from exc
         except BaseException:
             session.rollback()
             raise
@@ -107,4 +109,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except OperationalError as exc:
-        raise StorageError(f"cannot reach the database to upgrade it: {one_line(exc.orig)}") from exc
+        raise StorageError(
+            f"cannot reach the database to upgrade it: {one_line(exc.orig)}"
+        ) from exc

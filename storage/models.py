@@ -76,14 +76,18 @@ class Article(Base):
     actor_links: Mapped[list[ArticleActor]] = relationship(
         back_populates="article", cascade="all, delete-orphan"
     )
-    shares: Mapped[list[Share]] = relationship(back_populates="article", cascade="all, delete-orphan")
+    shares: Mapped[list[Share]] = relationship(
+        back_populates="article", cascade="all, delete-orphan"
+    )
 
 
 class KeyPointRow(Base):
     __tablename__ = "key_points"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     rank: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     start: Mapped[int]
@@ -131,7 +135,9 @@ class Share(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), index=True
+    )
     team_id: Mapped[str] = mapped_column(String(32))
     channel_id: Mapped[str] = mapped_column(String(32))
     channel_private: Mapped[bool] = mapped_column(Boolean, default=False)

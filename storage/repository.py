@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from bot.briefing import gazetteer
 from bot.briefing.actor_matching import match_existing_actor, merge_actor
+from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Actor, ActorType, Analysis, ArticleView
-from bot.briefing.topics import TopicQuery
 from bot.ports import ArticleTask, Capture, NewShare, PageContent, ShareRecord
 from storage.db import Database
 from storage.models import (
@@ -23,7 +23,7 @@ from storage.models import (
     ProcessedEvent,
     Share,
 )
-from storage.views import article_views, search_ids, visible
+from storage.queries import article_views, search_ids, visible
 
 
 class SqlStore:
@@ -57,7 +57,9 @@ class SqlStore:
                         shared_at=share.shared_at,
                     )
                 )
-            return ShareRecord(article.id, article.status, new_article, exists is None, article.failure_reason)
+            return ShareRecord(
+                article.id, article.status, new_article, exists is None, article.failure_reason
+            )
 
     def _article_for(self, s: Session, canonical_url: str, url: str) -> tuple[Article, bool]:
         article = s.scalar(select(Article).where(Article.canonical_url == canonical_url))
@@ -65,7 +67,9 @@ class SqlStore:
             return article, False
         try:
             with s.begin_nested():
-                article = Article(canonical_url=canonical_url, url=url, title="", outlet="", text="")
+                article = Article(
+                    canonical_url=canonical_url, url=url, title="", outlet="", text=""
+                )
                 s.add(article)
                 s.flush()
             return article, True
@@ -77,7 +81,9 @@ class SqlStore:
         with self.db.session() as s:
             result = s.execute(
                 delete(Share).where(
-                    Share.team_id == team_id, Share.channel_id == channel_id, Share.message_ts == message_ts
+                    Share.team_id == team_id,
+                    Share.channel_id == channel_id,
+                    Share.message_ts == message_ts,
                 )
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -87,11 +93,17 @@ class SqlStore:
             rows = s.scalars(
                 select(Article.canonical_url)
                 .join(Share)
-                .where(Share.team_id == team_id, Share.channel_id == channel_id, Share.message_ts == message_ts)
+                .where(
+                    Share.team_id == team_id,
+                    Share.channel_id == channel_id,
+                    Share.message_ts == message_ts,
+                )
             )
             return set(rows)
 
-    def claim_article(self, article_id: int, *, now: datetime, lease_seconds: int) -> ArticleTask | None:
+    def claim_article(
+        self, article_id: int, *, now: datetime, lease_seconds: int
+    ) -> ArticleTask | None:
         """Take a pending article for processing unless another worker holds it."""
         with self.db.session() as s:
             done = s.execute(
@@ -101,11 +113,16 @@ class SqlStore:
                     Article.status == "pending",
                     or_(Article.claimed_until.is_(None), Article.claimed_until < now),
                 )
-                .values(claimed_until=now + timedelta(seconds=lease_seconds), attempts=Article.attempts + 1)
+                .values(
+                    claimed_until=now + timedelta(seconds=lease_seconds),
+                    attempts=Article.attempts + 1,
+                )
             )
             if not done.rowcount:  # type: ignore[attr-defined]
                 return None
-            row = s.execute(select(Article.url, Article.attempts).where(Article.id == article_id)).one()
+            row = s.execute(
+                select(Article.url, Article.attempts).where(Article.id == article_id)
+            ).one()
             return ArticleTask(article_id, row.url, row.attempts)
 
     def give_up_exhausted(self, *, now: datetime, max_attempts: int) -> int:
@@ -118,8 +135,13 @@ class SqlStore:
                     Article.attempts >= max_attempts,
                     or_(Article.claimed_until.is_(None), Article.claimed_until < now),
                 )
-                .values(status="failed", claimed_until=None,
-                        failure_reason=func.coalesce(Article.failure_reason, "reading it never finished"))
+                .values(
+                    status="failed",
+                    claimed_until=None,
+                    failure_reason=func.coalesce(
+                        Article.failure_reason, "reading it never finished"
+                    ),
+                )
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -140,11 +162,17 @@ class SqlStore:
         tasks = [self.claim_article(i, now=now, lease_seconds=lease_seconds) for i in ids]
         return [t for t in tasks if t is not None]
 
-    def save_analysis(self, article_id: int, *, page: PageContent, analysis: Analysis, now: datetime) -> None:
+    def save_analysis(
+        self, article_id: int, *, page: PageContent, analysis: Analysis, now: datetime
+    ) -> None:
         with self.db.session() as s:
             article = s.get_one(Article, article_id)
             article.title, article.text, article.outlet = page.title, page.text, page.outlet
-            article.author, article.published_at, article.language = page.author, page.published_at, page.language
+            article.author, article.published_at, article.language = (
+                page.author,
+                page.published_at,
+                page.language,
+            )
             article.extraction = page.quality
             article.status, article.failure_reason = "done", None
             article.fetched_at, article.claimed_until, article.next_attempt_at = now, None, None
@@ -160,8 +188,11 @@ class SqlStore:
                 link = links.get(row.id)
                 if link is None:
                     links[row.id] = ArticleActor(
-                        actor_id=row.id, mentions=actor.mentions, salience=actor.salience,
-                        role=actor.role, surface=[actor.name, *actor.aliases],
+                        actor_id=row.id,
+                        mentions=actor.mentions,
+                        salience=actor.salience,
+                        role=actor.role,
+                        surface=[actor.name, *actor.aliases],
                     )
                 else:  # two article actors resolved to one stored actor
                     link.mentions += actor.mentions
@@ -176,8 +207,13 @@ class SqlStore:
         candidates = [Actor(r.name, ActorType(r.type), tuple(r.aliases or ())) for r in rows]
         index = match_existing_actor(candidates, actor)
         if index is None:
-            row = ActorRow(name=actor.name, type=actor.type.value, aliases=list(actor.aliases),
-                           country=actor.country, role=actor.role)
+            row = ActorRow(
+                name=actor.name,
+                type=actor.type.value,
+                aliases=list(actor.aliases),
+                country=actor.country,
+                role=actor.role,
+            )
             s.add(row)
             s.flush()
             return row
@@ -203,25 +239,33 @@ class SqlStore:
         ]
         return list(
             s.scalars(
-                select(ActorRow).where(
+                select(ActorRow)
+                .where(
                     ActorRow.type == actor.type.value,
-                    or_(ActorRow.name.in_(forms), ActorRow.name.like(f"% {last}", escape="\\"), *alias_like),
-                ).limit(50)
+                    or_(
+                        ActorRow.name.in_(forms),
+                        ActorRow.name.like(f"% {last}", escape="\\"),
+                        *alias_like,
+                    ),
+                )
+                .limit(50)
             )
         )
 
     def _index(self, s: Session, article: Article, actors: Sequence[Actor]) -> None:
-        names = " ; ".join(
-            " ; ".join([a.name, *a.aliases, a.country or ""]) for a in actors
-        )
+        names = " ; ".join(" ; ".join([a.name, *a.aliases, a.country or ""]) for a in actors)
         params = {"id": article.id, "title": article.title, "body": article.text, "actors": names}
         s.execute(text("DELETE FROM article_search WHERE rowid = :id"), {"id": article.id})
         s.execute(
-            text("INSERT INTO article_search (rowid, title, body, actors) VALUES (:id, :title, :body, :actors)"),
+            text(
+                "INSERT INTO article_search (rowid, title, body, actors) VALUES (:id, :title, :body, :actors)"
+            ),
             params,
         )
 
-    def save_failure(self, article_id: int, *, reason: str, retry_at: datetime | None, now: datetime) -> None:
+    def save_failure(
+        self, article_id: int, *, reason: str, retry_at: datetime | None, now: datetime
+    ) -> None:
         with self.db.session() as s:
             article = s.get_one(Article, article_id)
             article.failure_reason = reason[:1000]
@@ -240,8 +284,15 @@ class SqlStore:
     def article_shares(self, article_id: int) -> list[NewShare]:
         with self.db.session() as s:
             return [
-                NewShare(sh.team_id, sh.channel_id, sh.user_id, sh.message_ts, sh.shared_at,
-                         sh.channel_private, sh.thread_ts)
+                NewShare(
+                    sh.team_id,
+                    sh.channel_id,
+                    sh.user_id,
+                    sh.message_ts,
+                    sh.shared_at,
+                    sh.channel_private,
+                    sh.thread_ts,
+                )
                 for sh in s.scalars(select(Share).where(Share.article_id == article_id))
             ]
 
@@ -271,7 +322,9 @@ class SqlStore:
             return []
         with self.db.session() as s:
             ids = search_ids(s, self.db.dialect, phrases, limit * 3)
-            return article_views(s, ids, since=since, team_id=team_id, channel_id=channel_id)[:limit]
+            return article_views(s, ids, since=since, team_id=team_id, channel_id=channel_id)[
+                :limit
+            ]
 
     def recent_articles(
         self, *, team_id: str | None, channel_id: str | None, since: datetime, limit: int = 200
@@ -316,7 +369,9 @@ class SqlStore:
 
     def counts(self) -> dict[str, int]:
         with self.db.session() as s:
-            by_status = dict(s.execute(select(Article.status, func.count()).group_by(Article.status)).all())
+            by_status = dict(
+                s.execute(select(Article.status, func.count()).group_by(Article.status)).all()
+            )
             return {
                 "articles": sum(by_status.values()),
                 **{k: int(v) for k, v in by_status.items()},
@@ -334,5 +389,3 @@ class SqlStore:
             return True
         except IntegrityError:
             return False
-
-

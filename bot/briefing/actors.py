@@ -310,8 +310,6 @@ def _looks_like_brand(name: str) -> bool:
     return inner_caps or digits or name.casefold().endswith(gazetteer.ORG_NAME_ENDINGS)
 
 
-
-
 def _role(doc: AnnotatedText, mention: Mention, title: str) -> str:
     """Title words and a nationality just before a person's name: "French President"."""
     if title and title.split()[0].casefold().rstrip(".") not in HONORIFICS:
@@ -402,7 +400,7 @@ def _link_short_names(clusters: dict[str, _Cluster], parent: dict[str, str]) -> 
 
 
 def _link_org_heads(clusters: dict[str, _Cluster], parent: dict[str, str]) -> None:
-    """"the Bank" after "the Bank of England", "the Commission" after "the European
+    """ "the Bank" after "the Bank of England", "the Commission" after "the European
     Commission": a one-word organisation that opens or ends exactly one longer organisation
     named in the article is that organisation."""
     heads: dict[str, list[str]] = {}
@@ -412,7 +410,12 @@ def _link_org_heads(clusters: dict[str, _Cluster], parent: dict[str, str]) -> No
             for word in {words[0], words[-1]}:
                 heads.setdefault(word, []).append(k)
     for k, c in clusters.items():
-        if c.type is not ActorType.ORGANIZATION or " " in k or parent.get(k, k) != k or c.known_place:
+        if (
+            c.type is not ActorType.ORGANIZATION
+            or " " in k
+            or parent.get(k, k) != k
+            or c.known_place
+        ):
             continue
         found = [o for o in heads.get(k, ()) if o != k]
         if len(found) == 1:

@@ -31,7 +31,9 @@ FOLLOW_EXAMPLE = (
     "`/brief follow energy prices at 07:30 on mon-fri tz Europe/London in #news "
     "terms gas, electricity, ofgem`"
 )
-DIGEST_EXAMPLE = "`/brief digest daily`, `/brief digest weekly on fri at 16:00` or `/brief digest off`"
+DIGEST_EXAMPLE = (
+    "`/brief digest daily`, `/brief digest weekly on fri at 16:00` or `/brief digest off`"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +93,13 @@ def _parse_follow(text: str) -> FollowRequest:
     parts = _clauses(tokens, start, FOLLOW_EXAMPLE)
     channel = parts.get("channel", (None, None))
     return FollowRequest(
-        topic=topic, terms=parts.get("terms"), channel_id=channel[0], channel_name=channel[1],
-        time_of_day=parts.get("time"), days=parts.get("days"), timezone=parts.get("timezone"),
+        topic=topic,
+        terms=parts.get("terms"),
+        channel_id=channel[0],
+        channel_name=channel[1],
+        time_of_day=parts.get("time"),
+        days=parts.get("days"),
+        timezone=parts.get("timezone"),
         silent_when_empty=parts.get("silent"),
     )
 
@@ -185,5 +192,7 @@ def _terms_clause(tokens: list[str], j: int) -> tuple[str, object, int]:
         end += 1
     terms = tuple(t for t in (" ".join(p.split()) for p in " ".join(tokens[j:end]).split(",")) if t)
     if not terms:
-        raise UsageError(f"list the terms after `terms`, separated by commas. For example: {FOLLOW_EXAMPLE}")
+        raise UsageError(
+            f"list the terms after `terms`, separated by commas. For example: {FOLLOW_EXAMPLE}"
+        )
     return "terms", terms, end

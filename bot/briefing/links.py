@@ -11,13 +11,56 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 # Query parameters that identify a campaign or a click, never the article.
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-        "mc_cid", "mc_eid", "ocid", "cmpid", "cmp", "ito", "ns_mchannel", "ns_source",
-        "ns_campaign", "ns_linkname", "ns_fee", "ref", "ref_src", "ref_url", "referrer",
-        "smid", "smtyp", "share", "shared", "s_cid", "sr_share", "taid", "at_medium",
-        "at_campaign", "at_custom1", "at_custom2", "guccounter", "guce_referrer",
-        "guce_referrer_sig", "_ga", "_gl", "mkt_tok", "spm", "si", "trk", "trkcampaign",
-        "vero_id", "wt_mc", "wt.mc_id", "xtor", "__twitter_impression",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ocid",
+        "cmpid",
+        "cmp",
+        "ito",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "smid",
+        "smtyp",
+        "share",
+        "shared",
+        "s_cid",
+        "sr_share",
+        "taid",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "at_custom2",
+        "guccounter",
+        "guce_referrer",
+        "guce_referrer_sig",
+        "_ga",
+        "_gl",
+        "mkt_tok",
+        "spm",
+        "si",
+        "trk",
+        "trkcampaign",
+        "vero_id",
+        "wt_mc",
+        "wt.mc_id",
+        "xtor",
+        "__twitter_impression",
     }
 )
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "itm_", "oly_")
@@ -65,7 +108,9 @@ def canonical_url(url: str) -> str:
         netloc = f"{netloc}:{port}"
     if parts.username:
         netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)]
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k)
+    ]
     query.sort()
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
 

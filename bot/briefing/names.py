@@ -111,7 +111,6 @@ def is_junk(name: str) -> bool:
     return not any(w[:1].isupper() for w in name.split() if w.casefold() not in PARTICLES)
 
 
-
 def name_key(name: str) -> str:
     """How two spellings of a name compare: case, curly apostrophes and spacing aside."""
     return " ".join(name.casefold().replace("’", "'").split())

@@ -25,7 +25,7 @@ def title_case(topic: str) -> str:
 
 
 def actor_label(a: ActorCount) -> str:
-    """"Emmanuel Macron (French President)", or the bare name when no article gives a role."""
+    """ "Emmanuel Macron (French President)", or the bare name when no article gives a role."""
     return a.name + (f" ({a.role})" if a.role else "")
 
 
@@ -67,8 +67,14 @@ def render_text(b: Briefing, *, width: int = 100) -> str:
 
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     """Wrapped lines that never break a link or a hyphenated name."""
-    return textwrap.wrap(text, width, initial_indent=first, subsequent_indent=rest,
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _footer(b: Briefing, width: int) -> list[str]:
@@ -97,7 +103,10 @@ def render_markdown(b: Briefing) -> str:
     if b.omitted_stories:
         out.extend([f"_{more_stories(b.omitted_stories)}._", ""])
     if b.leading_actors:
-        out.append("**Who is involved:** " + " · ".join(f"{_md(a.name)} ({a.articles})" for a in b.leading_actors))
+        out.append(
+            "**Who is involved:** "
+            + " · ".join(f"{_md(a.name)} ({a.articles})" for a in b.leading_actors)
+        )
     if b.new_actors:
         out.append("\n**New to this topic:** " + ", ".join(_md(n) for n in b.new_actors))
     if b.matched:
@@ -125,8 +134,13 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
                 "url": s.url,
                 "status": s.status or None,
                 "sources": s.sources,
-                "articles": [{"id": a.id, "url": a.url, "title": a.title, "outlet": a.outlet} for a in s.articles],
-                "key_points": [{"text": p.text, "url": p.url, "outlet": p.outlet} for p in s.points],
+                "articles": [
+                    {"id": a.id, "url": a.url, "title": a.title, "outlet": a.outlet}
+                    for a in s.articles
+                ],
+                "key_points": [
+                    {"text": p.text, "url": p.url, "outlet": p.outlet} for p in s.points
+                ],
                 "actors": [actor(a) for a in s.actors],
                 "shared_by": list(s.shared_by),
             }

@@ -22,11 +22,25 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EVERY_DAY = "mon-sun"
 WEEKDAYS = "mon-fri"
 _DAY_WORDS = {d: i for i, d in enumerate(DAYS)} | {
-    "monday": 0, "tues": 1, "tuesday": 1, "weds": 2, "wednesday": 2, "thur": 3, "thurs": 3,
-    "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "monday": 0,
+    "tues": 1,
+    "tuesday": 1,
+    "weds": 2,
+    "wednesday": 2,
+    "thur": 3,
+    "thurs": 3,
+    "thursday": 3,
+    "friday": 4,
+    "saturday": 5,
+    "sunday": 6,
 }
-DAY_GROUPS = {"daily": EVERY_DAY, "weekdays": WEEKDAYS, "weekends": "sat-sun", "everyday": EVERY_DAY,
-               "*": EVERY_DAY}
+DAY_GROUPS = {
+    "daily": EVERY_DAY,
+    "weekdays": WEEKDAYS,
+    "weekends": "sat-sun",
+    "everyday": EVERY_DAY,
+    "*": EVERY_DAY,
+}
 TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?(am|pm)?$")
 CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$|^#([a-z0-9][a-z0-9._-]{0,79})$")
 
@@ -81,7 +95,9 @@ def parse_days(text: str) -> str:
         first, _, last = part.partition("-")
         a, b = day_number(first.removesuffix("s")), day_number((last or first).removesuffix("s"))
         if a is None or b is None:
-            raise UsageError(f"{text!r} are not days of the week: write them like mon-fri or mon,wed,fri")
+            raise UsageError(
+                f"{text!r} are not days of the week: write them like mon-fri or mon,wed,fri"
+            )
         chosen |= {(a + k) % 7 for k in range((b - a) % 7 + 1)}
     if not chosen:
         raise UsageError("say which days, e.g. mon-fri, mon,wed,fri or daily")

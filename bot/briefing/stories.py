@@ -17,7 +17,93 @@ HEADLINE_ONLY = 0.8  # share of a point's words in the headline above which it a
 
 _WORD = re.compile(r"[^\W\d_]{3,}|\d+(?:[.,]\d+)?%?", re.UNICODE)
 _STOP = frozenset(
-    ["the", "and", "for", "that", "with", "this", "from", "have", "has", "had", "was", "were", "are", "will", "would", "could", "should", "their", "they", "them", "there", "than", "then", "its", "his", "her", "she", "him", "who", "whom", "which", "what", "when", "where", "why", "how", "not", "but", "also", "been", "being", "into", "over", "after", "before", "about", "more", "most", "some", "such", "only", "other", "said", "says", "say", "new", "one", "two", "three", "year", "years", "week", "weeks", "day", "days", "time", "just", "our", "your", "you", "all", "any", "can", "may", "might", "must", "per", "via", "upon", "while", "during", "between", "against", "under", "within"]
+    [
+        "the",
+        "and",
+        "for",
+        "that",
+        "with",
+        "this",
+        "from",
+        "have",
+        "has",
+        "had",
+        "was",
+        "were",
+        "are",
+        "will",
+        "would",
+        "could",
+        "should",
+        "their",
+        "they",
+        "them",
+        "there",
+        "than",
+        "then",
+        "its",
+        "his",
+        "her",
+        "she",
+        "him",
+        "who",
+        "whom",
+        "which",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "not",
+        "but",
+        "also",
+        "been",
+        "being",
+        "into",
+        "over",
+        "after",
+        "before",
+        "about",
+        "more",
+        "most",
+        "some",
+        "such",
+        "only",
+        "other",
+        "said",
+        "says",
+        "say",
+        "new",
+        "one",
+        "two",
+        "three",
+        "year",
+        "years",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "time",
+        "just",
+        "our",
+        "your",
+        "you",
+        "all",
+        "any",
+        "can",
+        "may",
+        "might",
+        "must",
+        "per",
+        "via",
+        "upon",
+        "while",
+        "during",
+        "between",
+        "against",
+        "under",
+        "within",
+    ]
 )
 
 
@@ -88,7 +174,9 @@ def story_key(articles: Sequence[ArticleView]) -> str:
     return str(min(articles, key=lambda a: (a.first_shared_at, a.id)).id)
 
 
-def best_points(articles: Sequence[ArticleView], limit: int = 3, headline: str = "") -> list[CitedPoint]:
+def best_points(
+    articles: Sequence[ArticleView], limit: int = 3, headline: str = ""
+) -> list[CitedPoint]:
     """Key points across a story's articles, best first, never the same fact twice.
 
     Takes the articles' points in rounds (each article's best, then their second best...)
@@ -109,7 +197,9 @@ def best_points(articles: Sequence[ArticleView], limit: int = 3, headline: str =
                 continue
             if ws and len(ws & headline_words) / len(ws) > HEADLINE_ONLY:
                 continue  # says no more than the headline above it
-            chosen.append(CitedPoint(text=text, url=article.url, outlet=article.outlet or _host(article.url)))
+            chosen.append(
+                CitedPoint(text=text, url=article.url, outlet=article.outlet or _host(article.url))
+            )
             chosen_words.append(ws)
     return chosen
 

@@ -131,16 +131,22 @@ class SafeFetcher:
         headers = {"Host": parts.netloc.rsplit("@", 1)[-1]}
         extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
         try:
-            request = self.client.build_request("GET", direct, headers=headers, extensions=extensions)
+            request = self.client.build_request(
+                "GET", direct, headers=headers, extensions=extensions
+            )
             response = self.client.send(request, stream=True)
         except httpx.TimeoutException as exc:
             raise TransientFetchError(f"{host} did not answer in time") from exc
         except httpx.ConnectError as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "certificate" in str(exc).lower():
                 raise FetchError(f"{host}'s security certificate is not valid") from exc
-            raise TransientFetchError(f"could not connect to {host} ({exc.__class__.__name__})") from exc
+            raise TransientFetchError(
+                f"could not connect to {host} ({exc.__class__.__name__})"
+            ) from exc
         except httpx.HTTPError as exc:
-            raise TransientFetchError(f"could not connect to {host} ({exc.__class__.__name__})") from exc
+            raise TransientFetchError(
+                f"could not connect to {host} ({exc.__class__.__name__})"
+            ) from exc
         try:
             if response.is_redirect:
                 location = response.headers.get("location")
@@ -168,15 +174,21 @@ class SafeFetcher:
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > self.max_bytes:
-                    raise FetchError(f"the page is larger than {self.max_bytes // 1_000_000 or 1} MB")
+                    raise FetchError(
+                        f"the page is larger than {self.max_bytes // 1_000_000 or 1} MB"
+                    )
                 if time.monotonic() > deadline:
-                    raise TransientFetchError(f"{host} took longer than {self.timeout:g} s to send the page")
+                    raise TransientFetchError(
+                        f"{host} took longer than {self.timeout:g} s to send the page"
+                    )
         except httpx.TimeoutException as exc:
             raise TransientFetchError(f"{host} stopped sending the page") from exc
         except httpx.DecodingError as exc:
             raise FetchError("the page's compressed body is corrupt") from exc
         except httpx.HTTPError as exc:
-            raise TransientFetchError(f"the connection to {host} broke ({exc.__class__.__name__})") from exc
+            raise TransientFetchError(
+                f"the connection to {host} broke ({exc.__class__.__name__})"
+            ) from exc
         html = decode_html(bytes(body), response.charset_encoding)
         if not ctype and not looks_like_html(html):
             raise FetchError("the link is not a web page (no content type, not HTML)")
@@ -198,7 +210,9 @@ def decode_html(body: bytes, charset: str | None) -> str:
 
 def looks_like_html(text: str) -> bool:
     head = text[:2048].lstrip().lower()
-    return head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head or "<head" in head
+    return (
+        head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head or "<head" in head
+    )
 
 
 class LocalFileFetcher:

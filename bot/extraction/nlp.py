@@ -79,14 +79,18 @@ class SpacyAnalyzer:
             self._nlp = load_pipeline(self.model_name)
         return self._nlp
 
-    def analyze_stream(self, items: Iterable[tuple[tuple[str, str], T]]) -> Iterator[tuple[Analysis, T]]:
+    def analyze_stream(
+        self, items: Iterable[tuple[tuple[str, str], T]]
+    ) -> Iterator[tuple[Analysis, T]]:
         """``((title, text), context)`` in, ``(analysis, context)`` out, in order, streaming.
 
         With ``n_process`` > 1 spaCy tags in worker processes while this one selects key
         points and actors; the contexts must then be picklable.
         """
         pairs = ((text[:MAX_CHARS], (title, ctx)) for (title, text), ctx in items)
-        docs = self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process)
+        docs = self.nlp.pipe(
+            pairs, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
+        )
         for doc, (title, ctx) in docs:
             yield analyze_annotated(to_annotated(doc, title)), ctx
 

@@ -10,10 +10,10 @@ import sys
 import time
 
 from bot.briefing.model import Briefing
-from bot.schedule import BriefingScheduler
+from bot.entrypoints.scheduler import BriefingScheduler
 from storage.db import Database
+from storage.followed_topics import SqlTopicStore
 from storage.repository import SqlStore
-from storage.topics import SqlTopicStore
 
 
 class FilePoster:
@@ -26,7 +26,9 @@ class FilePoster:
             fh.write(f"{os.getpid()} {channel_id} {ts} {what}\n")
         return ts
 
-    def post_briefing(self, *, team_id: str, channel_id: str, briefing: Briefing, title: str) -> str:
+    def post_briefing(
+        self, *, team_id: str, channel_id: str, briefing: Briefing, title: str
+    ) -> str:
         return self._post(channel_id, "briefing")
 
     def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
@@ -35,8 +37,12 @@ class FilePoster:
 
 def main(url: str, posts: str, start: float) -> None:
     db = Database(url)
-    scheduler = BriefingScheduler(topics=SqlTopicStore(db), store=SqlStore(db), poster=FilePoster(posts),
-                                  name=f"proc-{os.getpid()}")
+    scheduler = BriefingScheduler(
+        topics=SqlTopicStore(db),
+        store=SqlStore(db),
+        poster=FilePoster(posts),
+        name=f"proc-{os.getpid()}",
+    )
     time.sleep(max(0.0, start - time.time()))
     scheduler.start()
     time.sleep(3)

@@ -18,24 +18,44 @@ pytestmark = pytest.mark.slow
 BRIEFBOT = str(Path(sys.executable).with_name("briefbot"))
 
 
-def run(*args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: int = 240):
+def run(
+    *args: str, env: dict[str, str] | None = None, stdin: str | None = None, timeout: int = 240
+):
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([BRIEFBOT, *args], capture_output=True, text=True, env=full_env,
-                          input=stdin, timeout=timeout)
+    return subprocess.run(
+        [BRIEFBOT, *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        input=stdin,
+        timeout=timeout,
+    )
 
 
 @pytest.fixture
 def store_env(tmp_path: Path) -> dict[str, str]:
-    return {"BRIEFBOT_DATA_DIR": str(tmp_path), "BRIEFBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
-            "BRIEFBOT_FETCH_ALLOWLIST": "127.0.0.1", "BRIEFBOT_ENV_FILE": str(tmp_path / "none.env")}
+    return {
+        "BRIEFBOT_DATA_DIR": str(tmp_path),
+        "BRIEFBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}",
+        "BRIEFBOT_FETCH_ALLOWLIST": "127.0.0.1",
+        "BRIEFBOT_ENV_FILE": str(tmp_path / "none.env"),
+    }
 
 
 def test_demo_prints_a_ukraine_briefing_with_its_people_once_each(tmp_path):
-    result = run("demo", env={"BRIEFBOT_DATA_DIR": str(tmp_path), "BRIEFBOT_ENV_FILE": str(tmp_path / "x")})
+    result = run(
+        "demo", env={"BRIEFBOT_DATA_DIR": str(tmp_path), "BRIEFBOT_ENV_FILE": str(tmp_path / "x")}
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("Ukraine · ")
-    for person in ("Emmanuel Macron", "Keir Starmer", "Donald Trump", "Volodymyr Zelensky", "Vladimir Putin"):
+    for person in (
+        "Emmanuel Macron",
+        "Keir Starmer",
+        "Donald Trump",
+        "Volodymyr Zelensky",
+        "Vladimir Putin",
+    ):
         assert person in out, f"{person} missing from the briefing"
     who_lines = re.findall(r"Who: (.*?)(?:\n\n|\n\d+\.|\Z)", out, re.S)
     first_story_people = [name.strip() for name in " ".join(who_lines[0].split()).split(" · ")]
@@ -43,7 +63,9 @@ def test_demo_prints_a_ukraine_briefing_with_its_people_once_each(tmp_path):
         assert short not in first_story_people, f"{short} listed under a short name"
     # Every key point is followed by its source link.
     points = re.findall(r"• (.*?)(?=\n   [•W]|\n\n)", out, re.S)
-    assert points and all(re.search(r"<http://127\.0\.0\.1:\d+/[\w.-]+\.html>$", p.strip()) for p in points)
+    assert points and all(
+        re.search(r"<http://127\.0\.0\.1:\d+/[\w.-]+\.html>$", p.strip()) for p in points
+    )
     assert "2 sources" in out, "the two outlets' Washington reports are one story"
 
 
@@ -57,19 +79,28 @@ def test_ingest_then_brief_in_all_formats(store_env, tmp_path):
         assert pages.hits["/kyiv"] == 1, "a known URL is not fetched again"
         assert "1 read" in again.stderr
     text = run("brief", "ukraine", env=store_env)
-    assert text.returncode == 0 and "Strikes cut power in Kyiv" in text.stdout and kyiv in text.stdout
+    assert (
+        text.returncode == 0 and "Strikes cut power in Kyiv" in text.stdout and kyiv in text.stdout
+    )
     md = run("brief", "bank", "of", "england", "--format", "markdown", env=store_env)
     assert md.stdout.startswith("## ") and f"]({rates})" in md.stdout
-    data = json.loads(run("brief", "kyiv", "--format", "json", "--since", "2d", env=store_env).stdout)
+    data = json.loads(
+        run("brief", "kyiv", "--format", "json", "--since", "2d", env=store_env).stdout
+    )
     assert data["stories"][0]["key_points"][0]["url"] == kyiv
     empty = run("brief", "volcanoes", env=store_env)
-    assert empty.returncode == 0 and empty.stdout.strip() == "Nothing on volcanoes was shared in the last 7 days."
+    assert (
+        empty.returncode == 0
+        and empty.stdout.strip() == "Nothing on volcanoes was shared in the last 7 days."
+    )
 
 
 def test_ingest_reports_failures_in_one_line_each_and_exits_non_zero(store_env, tmp_path):
     html = tmp_path / "local.html"
     html.write_text(KYIV_PAGE, encoding="utf-8")
-    result = run("ingest", str(html), "ftp://example.org/x", "http://10.0.0.7/intranet", env=store_env)
+    result = run(
+        "ingest", str(html), "ftp://example.org/x", "http://10.0.0.7/intranet", env=store_env
+    )
     assert result.returncode == 1
     assert "only http and https" in result.stderr and "private or local address" in result.stderr
     assert "3 sources: 1 read, 2 failed" in result.stderr
@@ -81,9 +112,16 @@ def test_ingest_reports_failures_in_one_line_each_and_exits_non_zero(store_env, 
     [
         (("brief", "ukraine", "--since", "3x"), {}, "cannot read the time window"),
         (("brief", "ukraine", "--format", "pdf"), {}, "--format must be one of"),
-        (("brief", "ukraine"), {"BRIEFBOT_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
-         "cannot reach the database"),
-        (("brief", "ukraine"), {"BRIEFBOT_WORKERS": "many"}, "BRIEFBOT_WORKERS='many' is not a valid int"),
+        (
+            ("brief", "ukraine"),
+            {"BRIEFBOT_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
+            "cannot reach the database",
+        ),
+        (
+            ("brief", "ukraine"),
+            {"BRIEFBOT_WORKERS": "many"},
+            "BRIEFBOT_WORKERS='many' is not a valid int",
+        ),
         (("analyze", "no-such-file.html"), {}, "cannot read no-such-file.html"),
         (("ingest", "no-such-folder"), {}, "no such file or folder"),
     ],
@@ -97,14 +135,19 @@ def test_errors_are_one_clear_line_and_a_non_zero_exit(store_env, args, env, mes
 
 def test_analyze_jsonl_answers_every_line_in_order(tmp_path):
     rows = [
-        {"id": "a", "text": "Volodymyr Zelensky met Emmanuel Macron in Paris on Monday to discuss air defence. "
-                            "Zelensky said Ukraine needed more systems before winter, and Macron agreed to help."},
+        {
+            "id": "a",
+            "text": "Volodymyr Zelensky met Emmanuel Macron in Paris on Monday to discuss air defence. "
+            "Zelensky said Ukraine needed more systems before winter, and Macron agreed to help.",
+        },
         "not json at all",
         {"id": "c", "html": KYIV_PAGE, "url": "https://harbour.example/kyiv"},
         {"id": "d"},
     ]
     path = tmp_path / "in.jsonl"
-    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8"
+    )
     result = run("analyze", "--jsonl", str(path), env={"BRIEFBOT_ENV_FILE": str(tmp_path / "x")})
     assert result.returncode == 0, result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
@@ -114,10 +157,13 @@ def test_analyze_jsonl_answers_every_line_in_order(tmp_path):
     assert {"id", "title", "text", "key_points", "actors"} <= set(a)
     for kp in a["key_points"] + c["key_points"]:
         source = a["text"] if kp in a["key_points"] else c["text"]
-        assert source[kp["start"]:kp["end"]] == kp["text"]
+        assert source[kp["start"] : kp["end"]] == kp["text"]
     people = {x["name"] for x in a["actors"] if x["type"] == "person"}
     assert {"Volodymyr Zelensky", "Emmanuel Macron"} <= people and "Zelensky" not in people
-    assert c["title"].startswith("Strikes cut power in Kyiv") and "All rights reserved" not in c["text"]
+    assert (
+        c["title"].startswith("Strikes cut power in Kyiv")
+        and "All rights reserved" not in c["text"]
+    )
 
 
 def test_db_upgrade_is_idempotent(store_env):

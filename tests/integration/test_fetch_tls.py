@@ -48,8 +48,11 @@ def fetcher(ca: trustme.CA) -> SafeFetcher:
     client_context = ssl.create_default_context()
     ca.configure_trust(client_context)
     # The name resolves to 127.0.0.1, which only the allowlist lets through.
-    return SafeFetcher(allowlist=["127.0.0.1"], resolver=lambda host, port: ["127.0.0.1"],
-                       transport=httpx.HTTPTransport(verify=client_context))
+    return SafeFetcher(
+        allowlist=["127.0.0.1"],
+        resolver=lambda host, port: ["127.0.0.1"],
+        transport=httpx.HTTPTransport(verify=client_context),
+    )
 
 
 def test_https_pages_are_fetched_with_the_links_host_name(tls):

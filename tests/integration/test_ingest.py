@@ -10,7 +10,8 @@ import pytest
 from bot.app import Container, build
 from bot.config import Settings
 from bot.ports import NewShare
-from bot.services import brief, ingest_links, record_links
+from bot.services.briefing import brief
+from bot.services.ingest import ingest_links, record_links
 from tests.pages import PageServer
 
 pytestmark = pytest.mark.slow
@@ -48,8 +49,12 @@ a closer split than markets had expected, sending the pound lower against the do
 @pytest.fixture
 def app(database_url: str, tmp_path) -> Iterator[Container]:  # type: ignore[no-untyped-def]
     settings = Settings.from_env(
-        {}, data_dir=tmp_path, database_url=database_url, fetch_allowlist=("127.0.0.1",),
-        fetch_max_bytes=200_000, fetch_timeout=3.0,
+        {},
+        data_dir=tmp_path,
+        database_url=database_url,
+        fetch_allowlist=("127.0.0.1",),
+        fetch_max_bytes=200_000,
+        fetch_timeout=3.0,
     )
     container = build(settings)
     yield container
@@ -62,15 +67,29 @@ def server() -> Iterator[PageServer]:
         yield s
 
 
-def share(hours_ago: float = 1, channel: str = "C1", user: str = "U1", private: bool = False) -> NewShare:
+def share(
+    hours_ago: float = 1, channel: str = "C1", user: str = "U1", private: bool = False
+) -> NewShare:
     at = NOW - timedelta(hours=hours_ago)
-    return NewShare(team_id="T1", channel_id=channel, user_id=user, message_ts=f"{at.timestamp():.6f}",
-                    shared_at=at, channel_private=private)
+    return NewShare(
+        team_id="T1",
+        channel_id=channel,
+        user_id=user,
+        message_ts=f"{at.timestamp():.6f}",
+        shared_at=at,
+        channel_private=private,
+    )
 
 
 def ingest(app: Container, urls: list[str], s: NewShare):  # type: ignore[no-untyped-def]
-    return ingest_links(store=app.store, fetcher=app.fetcher, analyzer=app.analyzer, urls=urls,
-                        share=s, now=lambda: NOW)
+    return ingest_links(
+        store=app.store,
+        fetcher=app.fetcher,
+        analyzer=app.analyzer,
+        urls=urls,
+        share=s,
+        now=lambda: NOW,
+    )
 
 
 def test_two_pages_become_articles_with_points_actors_and_a_briefing(app, server):
@@ -93,7 +112,9 @@ def test_two_pages_become_articles_with_points_actors_and_a_briefing(app, server
 def test_a_known_link_adds_a_share_and_fetches_nothing(app, server):
     url = server.add("/a", KYIV_PAGE)
     ingest(app, [url], share(hours_ago=5, user="U1"))
-    again = ingest(app, [url + "?utm_campaign=x", url + "#top"], share(hours_ago=1, user="U2", channel="C2"))
+    again = ingest(
+        app, [url + "?utm_campaign=x", url + "#top"], share(hours_ago=1, user="U2", channel="C2")
+    )
     assert server.hits["/a"] == 1
     assert len(again) == 1, "the same article twice in one message is one share"
     assert again[0].record.status == "done" and not again[0].record.new_article
@@ -105,7 +126,11 @@ def test_a_known_link_adds_a_share_and_fetches_nothing(app, server):
     ("path", "page", "reason"),
     [
         ("/missing", None, "404"),
-        ("/report.pdf", {"body": b"%PDF-1.7 binary", "content_type": "application/pdf"}, "not a web page"),
+        (
+            "/report.pdf",
+            {"body": b"%PDF-1.7 binary", "content_type": "application/pdf"},
+            "not a web page",
+        ),
         ("/empty", {"body": "<html><head></head><body></body></html>"}, "no readable article"),
         ("/blob", {"body": bytes(range(256)) * 40, "content_type": None}, "not a web page"),
         ("/huge", {"body": b"<p>" + b"x" * 1000 + b"</p>", "chunks": 400}, "larger than"),
@@ -145,7 +170,9 @@ def test_hostile_urls_are_refused_before_any_request(app, url, reason):
 
 
 def test_redirect_to_a_private_address_is_refused(app, server):
-    url = server.add("/go", b"", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data"})
+    url = server.add(
+        "/go", b"", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data"}
+    )
     [capture] = ingest(app, [url], share())
     assert capture.record.status == "failed"
     assert "169.254.169.254" in capture.record.failure_reason
@@ -163,19 +190,40 @@ def test_the_window_counts_from_when_the_team_shared_the_article(app, server):
 def test_private_channel_shares_stay_in_their_channel(app, server):
     url = server.add("/secret", KYIV_PAGE)
     ingest(app, [url], share(channel="G_PRIVATE", private=True))
-    seen_elsewhere = brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7),
-                           team_id="T1", channel_id="C_PUBLIC")
-    seen_there = brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7),
-                       team_id="T1", channel_id="G_PRIVATE")
-    other_team = brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7),
-                       team_id="T2", channel_id="G_PRIVATE")
+    seen_elsewhere = brief(
+        store=app.store,
+        topic="kyiv",
+        now=NOW,
+        since=timedelta(days=7),
+        team_id="T1",
+        channel_id="C_PUBLIC",
+    )
+    seen_there = brief(
+        store=app.store,
+        topic="kyiv",
+        now=NOW,
+        since=timedelta(days=7),
+        team_id="T1",
+        channel_id="G_PRIVATE",
+    )
+    other_team = brief(
+        store=app.store,
+        topic="kyiv",
+        now=NOW,
+        since=timedelta(days=7),
+        team_id="T2",
+        channel_id="G_PRIVATE",
+    )
     assert seen_elsewhere.is_empty and other_team.is_empty
     assert len(seen_there.stories) == 1
 
 
 def test_actors_are_one_row_across_articles(app, server):
     a = server.add("/a", KYIV_PAGE)
-    b = server.add("/b", KYIV_PAGE.replace("Strikes cut power", "Blackouts spread").replace("400,000", "500,000"))
+    b = server.add(
+        "/b",
+        KYIV_PAGE.replace("Strikes cut power", "Blackouts spread").replace("400,000", "500,000"),
+    )
     ingest(app, [a, b], share())
     briefing = brief(store=app.store, topic="kyiv", now=NOW, since=timedelta(days=7))
     leaders = {(x.name, x.articles) for x in briefing.leading_actors}
@@ -198,22 +246,37 @@ class PoisonAnalyzer:
 def test_a_text_that_breaks_analysis_fails_alone(app, server):
     good = server.add("/good", KYIV_PAGE)
     bad = server.add("/bad", RATES_PAGE.replace("Six members", "POISON Six members"))
-    captures = ingest_links(store=app.store, fetcher=app.fetcher, analyzer=PoisonAnalyzer(app.analyzer),
-                            urls=[good, bad], share=share(), now=lambda: NOW)
+    captures = ingest_links(
+        store=app.store,
+        fetcher=app.fetcher,
+        analyzer=PoisonAnalyzer(app.analyzer),
+        urls=[good, bad],
+        share=share(),
+        now=lambda: NOW,
+    )
     assert [c.record.status for c in captures] == ["done", "failed"]
     assert "could not be analysed" in captures[1].record.failure_reason
 
 
 def test_an_article_left_by_a_crashed_worker_is_given_up_after_its_attempts(app, server):
-    from bot.worker import IngestionPool
+    from bot.entrypoints.worker import IngestionPool
 
     url = server.add("/slow-death", KYIV_PAGE)
     [capture] = record_links(store=app.store, urls=[url], share=share())
     for attempt in range(3):  # three workers each claimed it and died before finishing
-        assert app.store.claim_article(capture.record.article_id, now=NOW + timedelta(hours=attempt),
-                                       lease_seconds=60) is not None
-    pool = IngestionPool(store=app.store, fetcher=app.fetcher, analyzer=app.analyzer,
-                         now=lambda: NOW + timedelta(hours=5), max_attempts=3)
+        assert (
+            app.store.claim_article(
+                capture.record.article_id, now=NOW + timedelta(hours=attempt), lease_seconds=60
+            )
+            is not None
+        )
+    pool = IngestionPool(
+        store=app.store,
+        fetcher=app.fetcher,
+        analyzer=app.analyzer,
+        now=lambda: NOW + timedelta(hours=5),
+        max_attempts=3,
+    )
     try:
         assert pool.sweep_once() == 0
     finally:
@@ -230,7 +293,8 @@ def store_analysed(app, url: str, title: str, actors: list) -> None:  # type: ig
     [capture] = record_links(store=app.store, urls=[url], share=share())
     text = f"{title}. Steel makers reacted across the country on Monday."
     app.store.save_analysis(
-        capture.record.article_id, now=NOW,
+        capture.record.article_id,
+        now=NOW,
         page=PageContent(title, text, "Ledger", None, None, "en", "full"),
         analysis=Analysis((KeyPoint(text, 0, len(text), 1.0),), tuple(actors)),
     )
@@ -240,10 +304,18 @@ def test_an_actor_first_stored_by_surname_takes_the_full_name_later(app):
     from bot.briefing.model import Actor, ActorType
 
     person = ActorType.PERSON
-    store_analysed(app, "https://a.example/1", "Steel tariff threat", [Actor("Trump", person, mentions=2)])
-    store_analysed(app, "https://b.example/2", "Steel tariffs signed",
-                   [Actor("Donald Trump", person, ("Trump",), mentions=3, role="President")])
-    store_analysed(app, "https://c.example/3", "Steel makers react", [Actor("Melania Trump", person)])
+    store_analysed(
+        app, "https://a.example/1", "Steel tariff threat", [Actor("Trump", person, mentions=2)]
+    )
+    store_analysed(
+        app,
+        "https://b.example/2",
+        "Steel tariffs signed",
+        [Actor("Donald Trump", person, ("Trump",), mentions=3, role="President")],
+    )
+    store_analysed(
+        app, "https://c.example/3", "Steel makers react", [Actor("Melania Trump", person)]
+    )
     briefing = brief(store=app.store, topic="steel", now=NOW, since=timedelta(days=7))
     people = {(a.name, a.articles) for a in briefing.leading_actors}
     assert ("Donald Trump", 2) in people, "one row, renamed to the full name"

@@ -596,12 +596,23 @@ class SlackEmulator:
             raise _Answer("invalid_arguments")
         title = ((view.get("title") or {}).get("text")) or ""
         if not title or len(title) > 24:
-            raise _Answer("invalid_arguments", response_metadata={"messages": ["title: 1 to 24 characters"]})
+            raise _Answer(
+                "invalid_arguments", response_metadata={"messages": ["title: 1 to 24 characters"]}
+            )
         _check_blocks(view.get("blocks", []), _VIEW_BLOCK_LIMIT)
         self._view_counter += 1
-        return {"ok": True, "view": {"id": f"V{self._view_counter:08d}", "team_id": TEAM_ID, "type": "modal",
-                                     "blocks": view.get("blocks", []), "callback_id": view.get("callback_id", ""),
-                                     "app_id": APP_ID, "bot_id": BOT_ID}}
+        return {
+            "ok": True,
+            "view": {
+                "id": f"V{self._view_counter:08d}",
+                "team_id": TEAM_ID,
+                "type": "modal",
+                "blocks": view.get("blocks", []),
+                "callback_id": view.get("callback_id", ""),
+                "app_id": APP_ID,
+                "bot_id": BOT_ID,
+            },
+        }
 
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         url = self.socket_url() if callable(self.socket_url) else self.socket_url

@@ -4,7 +4,6 @@ article pages on a local web server, and the Slack Web API emulator."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,8 +14,8 @@ import pytest
 
 from bot.app import Container, build
 from bot.config import Settings
-from bot.server import wsgi_app
-from bot.slack_app import build_slack
+from bot.entrypoints.http_server import wsgi_app
+from bot.entrypoints.slack_app import build_slack
 from handlers.context import Deps
 from tests.integration.test_ingest import KYIV_PAGE, RATES_PAGE
 from tests.pages import PageServer
@@ -29,10 +28,13 @@ from tests.slack.signing import (
     signed_slash_command,
     signed_url_verification,
 )
+from tests.waitress_thread import running
 
 pytestmark = pytest.mark.slow
 SECRET = "test-signing-secret"
-GRID_PAGE = KYIV_PAGE.replace("Strikes cut power in Kyiv", "Ukraine's grid operator warns of long repairs")
+GRID_PAGE = KYIV_PAGE.replace(
+    "Strikes cut power in Kyiv", "Ukraine's grid operator warns of long repairs"
+)
 
 
 @dataclass
@@ -60,7 +62,10 @@ class Bot:
         """Wait until the ingestion pool has nothing queued or running."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.deps.pool.executor._work_queue.empty() and not self.container.store.counts().get("pending"):
+            if (
+                self.deps.pool.executor._work_queue.empty()
+                and not self.container.store.counts().get("pending")
+            ):
                 return
             time.sleep(0.05)
         raise AssertionError("articles still pending")
@@ -71,18 +76,23 @@ def bot(slack_emulator: SlackEmulator, tmp_path: Path) -> Iterator[Bot]:
     from waitress.server import create_server
 
     settings = Settings.from_env(
-        {}, data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-        slack_bot_token="xoxb-test", slack_signing_secret=SECRET, slack_api_url=slack_emulator.api_url,
+        {},
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SECRET,
+        slack_api_url=slack_emulator.api_url,
         fetch_allowlist=("127.0.0.1",),
     )
     container = build(settings)
     app, deps = build_slack(container, http=True)
-    server = create_server(wsgi_app(app, container.db, signing_secret=SECRET), host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    with PageServer() as pages:
-        yield Bot(f"http://127.0.0.1:{server.effective_port}", deps, container, slack_emulator, pages)
-    server.close()
+    server = create_server(
+        wsgi_app(app, container.db, signing_secret=SECRET), host="127.0.0.1", port=0, threads=4
+    )
+    with running(server), PageServer() as pages:
+        yield Bot(
+            f"http://127.0.0.1:{server.effective_port}", deps, container, slack_emulator, pages
+        )
     container.close()
 
 
@@ -98,8 +108,11 @@ def test_url_verification_echoes_the_challenge(bot):
 @pytest.mark.parametrize("kind", ["bad signature", "stale timestamp", "no signature"])
 def test_unsigned_or_stale_requests_get_401_and_change_nothing(bot, kind):
     url = bot.pages.add("/kyiv", KYIV_PAGE)
-    body, headers = signed_event(SECRET, message_event(f"<{url}>", ts=now_ts()),
-                                 timestamp=int(time.time()) - 600 if kind == "stale timestamp" else None)
+    body, headers = signed_event(
+        SECRET,
+        message_event(f"<{url}>", ts=now_ts()),
+        timestamp=int(time.time()) - 600 if kind == "stale timestamp" else None,
+    )
     if kind == "bad signature":
         headers["X-Slack-Signature"] = "v0=" + "0" * 64
     if kind == "no signature":
@@ -151,16 +164,29 @@ def test_edits_add_only_new_links_and_deletes_remove_shares(bot):
     ts = now_ts()
     bot.event(message_event(f"<{first}>", ts=ts))
     changed = {
-        "type": "message", "subtype": "message_changed", "channel": "C0GENERAL", "ts": now_ts(),
-        "message": {"type": "message", "user": "U0ALICE", "text": f"<{first}> and <{second}>", "ts": ts},
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": "C0GENERAL",
+        "ts": now_ts(),
+        "message": {
+            "type": "message",
+            "user": "U0ALICE",
+            "text": f"<{first}> and <{second}>",
+            "ts": ts,
+        },
         "previous_message": {"type": "message", "user": "U0ALICE", "text": f"<{first}>", "ts": ts},
     }
     bot.event(changed)
     bot.idle()
     assert bot.container.store.counts()["shares"] == 2
     assert bot.pages.hits["/a"] == 1 and bot.pages.hits["/b"] == 1
-    deleted = {"type": "message", "subtype": "message_deleted", "channel": "C0GENERAL",
-               "deleted_ts": ts, "ts": now_ts()}
+    deleted = {
+        "type": "message",
+        "subtype": "message_deleted",
+        "channel": "C0GENERAL",
+        "deleted_ts": ts,
+        "ts": now_ts(),
+    }
     bot.event(deleted)
     assert bot.container.store.counts()["shares"] == 0
 
@@ -292,11 +318,28 @@ def test_health_readiness_and_metrics(bot):
     [
         b"{not json",
         json.dumps({"type": "event_callback", "event_id": "Ev0BAD1", "team_id": "T0TEST"}).encode(),
-        json.dumps({"type": "event_callback", "event_id": "Ev0BAD2", "team_id": "T0TEST",
-                    "event": {"type": "message", "text": 123, "blocks": "x", "channel": None}}).encode(),
-        json.dumps({"type": "event_callback", "event_id": "Ev0BAD3", "team_id": "T0TEST",
-                    "event": {"type": "message", "user": "U1", "channel": "C1", "ts": "nan",
-                              "text": "<https://[::1>|x> <javascript:alert(1)> <http://%zz/>"}}).encode(),
+        json.dumps(
+            {
+                "type": "event_callback",
+                "event_id": "Ev0BAD2",
+                "team_id": "T0TEST",
+                "event": {"type": "message", "text": 123, "blocks": "x", "channel": None},
+            }
+        ).encode(),
+        json.dumps(
+            {
+                "type": "event_callback",
+                "event_id": "Ev0BAD3",
+                "team_id": "T0TEST",
+                "event": {
+                    "type": "message",
+                    "user": "U1",
+                    "channel": "C1",
+                    "ts": "nan",
+                    "text": "<https://[::1>|x> <javascript:alert(1)> <http://%zz/>",
+                },
+            }
+        ).encode(),
     ],
 )
 def test_malformed_payloads_are_answered_and_change_nothing(bot, payload):
@@ -316,7 +359,12 @@ def test_a_slash_command_without_a_channel_gets_a_clear_answer(bot):
 
 
 def test_unsigned_garbage_gets_401_not_400(bot):
-    status, _, _ = bot.send(b"{not json", {"Content-Type": "application/json",
-                                           "X-Slack-Request-Timestamp": str(int(time.time())),
-                                           "X-Slack-Signature": "v0=" + "1" * 64})
+    status, _, _ = bot.send(
+        b"{not json",
+        {
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": str(int(time.time())),
+            "X-Slack-Signature": "v0=" + "1" * 64,
+        },
+    )
     assert status == 401

@@ -12,7 +12,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 from bot.app import build
 from bot.config import Settings
-from bot.slack_app import build_slack
+from bot.entrypoints.slack_app import build_slack
 from tests.integration.test_ingest import KYIV_PAGE
 from tests.pages import PageServer
 from tests.slack.signing import event_callback_payload, message_event, slash_command_payload
@@ -20,10 +20,16 @@ from tests.slack.signing import event_callback_payload, message_event, slash_com
 pytestmark = pytest.mark.slow
 
 
-def test_socket_mode_captures_links_and_answers_brief(slack_emulator, socket_server, tmp_path: Path):
+def test_socket_mode_captures_links_and_answers_brief(
+    slack_emulator, socket_server, tmp_path: Path
+):
     settings = Settings.from_env(
-        {}, data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
-        slack_bot_token="xoxb-test", slack_app_token="xapp-test", slack_api_url=slack_emulator.api_url,
+        {},
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        slack_bot_token="xoxb-test",
+        slack_app_token="xapp-test",
+        slack_api_url=slack_emulator.api_url,
         fetch_allowlist=("127.0.0.1",),
     )
     container = build(settings)
@@ -45,7 +51,9 @@ def test_socket_mode_captures_links_and_answers_brief(slack_emulator, socket_ser
                 time.sleep(0.05)
 
             command = socket_server.send_slash_command(
-                slash_command_payload("/brief", "kyiv", response_url=slack_emulator.response_url("sm"))
+                slash_command_payload(
+                    "/brief", "kyiv", response_url=slack_emulator.response_url("sm")
+                )
             )
             socket_server.wait_for_ack(command)
             [reply] = slack_emulator.wait_for("response_url", timeout=10)

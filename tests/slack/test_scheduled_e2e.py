@@ -51,30 +51,62 @@ def test_one_briefing_per_slot_with_two_schedulers(slack_emulator, tmp_path: Pat
     slack_emulator.add_user("U0ADMIN", is_admin=True, tz="UTC")
     slack_emulator.add_user("U0MEMBER", is_admin=False, is_owner=False, tz="UTC")
     port = free_port()
-    env = {**os.environ, "SLACK_BOT_TOKEN": "xoxb-e2e", "SLACK_SIGNING_SECRET": SECRET,
-           "SLACK_API_URL": slack_emulator.api_url, "BRIEFBOT_FETCH_ALLOWLIST": "127.0.0.1",
-           "BRIEFBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
-           "BRIEFBOT_ENV_FILE": str(tmp_path / "none.env"), "BRIEFBOT_DATA_DIR": str(tmp_path)}
-    subprocess.run([BRIEFBOT, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120)
-    procs = [subprocess.Popen([BRIEFBOT, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)]
-    procs += [subprocess.Popen([BRIEFBOT, "scheduler"], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE) for _ in range(2)]
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-e2e",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack_emulator.api_url,
+        "BRIEFBOT_FETCH_ALLOWLIST": "127.0.0.1",
+        "BRIEFBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "BRIEFBOT_ENV_FILE": str(tmp_path / "none.env"),
+        "BRIEFBOT_DATA_DIR": str(tmp_path),
+    }
+    subprocess.run(
+        [BRIEFBOT, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120
+    )
+    procs = [
+        subprocess.Popen(
+            [BRIEFBOT, "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+    ]
+    procs += [
+        subprocess.Popen(
+            [BRIEFBOT, "scheduler"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        for _ in range(2)
+    ]
     events = f"http://127.0.0.1:{port}/slack/events"
     try:
         with PageServer() as pages:
             wait_http(f"http://127.0.0.1:{port}/healthz")
             url = pages.add("/kyiv", KYIV_PAGE)
-            assert post(events, *signed_event(SECRET, message_event(
-                f"<{url}>", channel="C0NEWS", ts=f"{time.time():.6f}")))[0] == 200
+            assert (
+                post(
+                    events,
+                    *signed_event(
+                        SECRET, message_event(f"<{url}>", channel="C0NEWS", ts=f"{time.time():.6f}")
+                    ),
+                )[0]
+                == 200
+            )
             slack_emulator.wait_for("reactions.add", timeout=60)
 
-            slot = (datetime.now(UTC) + timedelta(seconds=40)).replace(second=0, microsecond=0) + timedelta(minutes=1)
+            slot = (datetime.now(UTC) + timedelta(seconds=40)).replace(
+                second=0, microsecond=0
+            ) + timedelta(minutes=1)
             slot_monotonic = time.monotonic() + (slot - datetime.now(UTC)).total_seconds()
             follow = f"follow kyiv at {slot:%H:%M} daily tz UTC in <#C0NEWS|news>"
             for user in ("U0MEMBER", "U0ADMIN"):
-                body, headers = signed_slash_command(SECRET, "/brief", follow, user_id=user,
-                                                     response_url=slack_emulator.response_url(user))
+                body, headers = signed_slash_command(
+                    SECRET,
+                    "/brief",
+                    follow,
+                    user_id=user,
+                    response_url=slack_emulator.response_url(user),
+                )
                 assert post(events, body, headers)[0] == 200
             replies = slack_emulator.wait_for("response_url", count=2, timeout=20)
             answers = {r.path.rsplit("/", 1)[-1]: r.params["text"] for r in replies}
@@ -83,7 +115,11 @@ def test_one_briefing_per_slot_with_two_schedulers(slack_emulator, tmp_path: Pat
 
             wait = (slot - datetime.now(UTC)).total_seconds() + 25
             time.sleep(max(0.0, wait))
-            posts = [c for c in slack_emulator.calls_to("chat.postMessage") if c.params.get("channel") == "C0NEWS"]
+            posts = [
+                c
+                for c in slack_emulator.calls_to("chat.postMessage")
+                if c.params.get("channel") == "C0NEWS"
+            ]
             assert len(posts) == 1, [p.describe() for p in posts]
             briefing = posts[0]
             assert url in json.dumps(briefing.params["blocks"])

@@ -489,12 +489,19 @@ def test_a_one_word_organisation_joins_the_one_longer_name_it_opens_or_ends():
     doc = annotate(
         "The Bank of England held rates. The Bank said inflation was falling. "
         "The European Commission agreed, and the Commission will meet in May.",
-        [("The Bank of England", "ORG"), ("Bank", "ORG"), ("The European Commission", "ORG"),
-         ("Commission", "ORG")],
+        [
+            ("The Bank of England", "ORG"),
+            ("Bank", "ORG"),
+            ("The European Commission", "ORG"),
+            ("Commission", "ORG"),
+        ],
     )
     orgs = by_name(resolve_actors(doc))
     assert set(orgs) == {"Bank of England", "European Commission"}
-    assert "Bank" in orgs["Bank of England"].aliases and "Commission" in orgs["European Commission"].aliases
+    assert (
+        "Bank" in orgs["Bank of England"].aliases
+        and "Commission" in orgs["European Commission"].aliases
+    )
 
 
 def test_a_one_word_organisation_stays_apart_when_two_longer_names_share_it():

@@ -8,8 +8,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FRAMEWORKS = ("slack_bolt", "slack_sdk", "sqlalchemy", "httpx", "spacy", "trafilatura", "storage",
-              "handlers", "alembic", "apscheduler", "waitress")
+FRAMEWORKS = (
+    "slack_bolt",
+    "slack_sdk",
+    "sqlalchemy",
+    "httpx",
+    "spacy",
+    "trafilatura",
+    "storage",
+    "handlers",
+    "alembic",
+    "apscheduler",
+    "waitress",
+)
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -27,7 +38,9 @@ def offending(path: Path, forbidden: tuple[str, ...]) -> list[str]:
     return sorted(m for m in imported_modules(path) if m.split(".")[0] in forbidden)
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "bot" / "briefing").glob("*.py")), ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "bot" / "briefing").glob("*.py")), ids=lambda p: p.name
+)
 def test_the_core_imports_no_framework(path: Path):
     assert offending(path, FRAMEWORKS) == []
 

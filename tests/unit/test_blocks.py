@@ -307,8 +307,12 @@ def test_a_story_says_who_shared_it_where_and_when_in_the_readers_time_zone() ->
 
     from tests.unit.builders import article
 
-    view = article("Grid repairs", ["Engineers restored power overnight."], shared_by=("U0ANA", "U0BEN"),
-                   shared=datetime(2025, 2, 18, 9, 12, tzinfo=UTC))
+    view = article(
+        "Grid repairs",
+        ["Engineers restored power overnight."],
+        shared_by=("U0ANA", "U0BEN"),
+        shared=datetime(2025, 2, 18, 9, 12, tzinfo=UTC),
+    )
     one = replace(story("Grid repairs"), articles=(view,))
     blocks, _ = briefing_blocks(briefing([one]))
     meta = " ".join(texts(blocks))

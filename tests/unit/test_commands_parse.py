@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.errors import UsageError
-from bot.services import MAX_TOPIC_LENGTH, parse_since, validate_topic
+from bot.services.briefing import MAX_TOPIC_LENGTH, parse_since, validate_topic
 from handlers.commands import BriefRequest, parse_brief
 
 

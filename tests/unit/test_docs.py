@@ -20,8 +20,15 @@ def test_every_setting_is_in_the_readme_configuration_table():
 def test_the_manifest_asks_for_what_briefbot_uses_and_no_more():
     manifest = yaml.safe_load((ROOT / "deploy" / "slack-manifest.yaml").read_text(encoding="utf-8"))
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"app_mentions:read", "channels:history", "channels:read", "chat:write",
-                      "commands", "reactions:write", "users:read"}
+    assert scopes == {
+        "app_mentions:read",
+        "channels:history",
+        "channels:read",
+        "chat:write",
+        "commands",
+        "reactions:write",
+        "users:read",
+    }
     assert [c["command"] for c in manifest["features"]["slash_commands"]] == ["/brief"]
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     assert {"message.channels", "app_mention", "app_home_opened"} <= events
@@ -33,4 +40,6 @@ def test_the_readme_commands_are_the_ones_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]' && .venv/bin/pytest"
     assert test_command in readme and test_command in ci
-    assert "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/briefbot demo" in readme
+    assert (
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/briefbot demo" in readme
+    )

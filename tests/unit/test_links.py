@@ -220,7 +220,9 @@ def test_message_without_text_or_blocks_has_no_links() -> None:
     assert links_in_message({"type": "message", "text": None, "blocks": "oops"}) == []
 
 
-@pytest.mark.parametrize("url", ["http://%zz/", "https://exa mple.com/", "http://a_b!.com/x", "https://[::1/"])
+@pytest.mark.parametrize(
+    "url", ["http://%zz/", "https://exa mple.com/", "http://a_b!.com/x", "https://[::1/"]
+)
 def test_links_with_impossible_host_names_are_refused(url: str) -> None:
     with pytest.raises(ValueError):
         canonical_url(url)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.watchdog import ConnectionWatchdog
+from bot.entrypoints.watchdog import ConnectionWatchdog
 
 
 class FakeClient:
@@ -20,8 +20,13 @@ class FakeClient:
 
 
 def watchdog(client: FakeClient, clock: list[float], gave_up: list[bool]) -> ConnectionWatchdog:
-    return ConnectionWatchdog(client, on_give_up=lambda: gave_up.append(True), reconnect_after=60,
-                              give_up_after=600, clock=lambda: clock[0])
+    return ConnectionWatchdog(
+        client,
+        on_give_up=lambda: gave_up.append(True),
+        reconnect_after=60,
+        give_up_after=600,
+        clock=lambda: clock[0],
+    )
 
 
 def test_a_connection_down_past_a_minute_is_reconnected():

@@ -18,7 +18,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("briefing_runs", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("article_ids", sa.JSON(), server_default="[]", nullable=False))
+        batch_op.add_column(
+            sa.Column("article_ids", sa.JSON(), server_default="[]", nullable=False)
+        )
         batch_op.add_column(sa.Column("error", sa.Text(), nullable=True))
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.create_index("ix_audit_team_at", ["team_id", "at"], unique=False)

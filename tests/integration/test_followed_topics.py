@@ -18,14 +18,20 @@ from typer.testing import CliRunner
 
 from bot.briefing.followed import TopicConfig
 from bot.briefing.model import Actor, ActorType, Analysis, Briefing, KeyPoint
-from bot.cli_topics import topics_cli
+from bot.entrypoints.cli_followed import topics_cli
+from bot.entrypoints.scheduler import BriefingScheduler
 from bot.errors import NotAllowed, UsageError
 from bot.ports import NewShare, PageContent
-from bot.schedule import BriefingScheduler
-from bot.topics import follow_topic, list_topics, post_due_briefing, set_digest, unfollow_topic
+from bot.services.followed_topics import (
+    follow_topic,
+    list_topics,
+    post_due_briefing,
+    set_digest,
+    unfollow_topic,
+)
 from storage.db import Database
+from storage.followed_topics import SqlTopicStore
 from storage.repository import SqlStore
-from storage.topics import SqlTopicStore
 
 ROOT = Path(__file__).resolve().parents[2]
 MONDAY = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 08:00 in London (GMT)
@@ -43,7 +49,9 @@ class RecordingPoster:
     def __init__(self) -> None:
         self.posts: list[Post] = []
 
-    def post_briefing(self, *, team_id: str, channel_id: str, briefing: Briefing, title: str) -> str:
+    def post_briefing(
+        self, *, team_id: str, channel_id: str, briefing: Briefing, title: str
+    ) -> str:
         self.posts.append(Post(channel_id, title, briefing))
         return f"1764000000.{len(self.posts):06d}"
 
@@ -75,22 +83,45 @@ def store(db: Database) -> SqlStore:
 
 
 def follow(topics: SqlTopicStore, text: str, *, user: str = "UADMIN", now: datetime = MONDAY, **kw):  # type: ignore[no-untyped-def]
-    return follow_topic(topics=topics, is_admin=only_uadmin, team_id="T1", user_id=user, channel_id="C1",
-                        text=text, default_timezone="Europe/London", now=now, **kw)
+    return follow_topic(
+        topics=topics,
+        is_admin=only_uadmin,
+        team_id="T1",
+        user_id=user,
+        channel_id="C1",
+        text=text,
+        default_timezone="Europe/London",
+        now=now,
+        **kw,
+    )
 
 
-def add_article(store: SqlStore, url: str, title: str, outlet: str, points: list[str],
-                actors: list[tuple[str, ActorType]], shared_at: datetime, channel: str = "C1",
-                user: str = "U1") -> int:
+def add_article(
+    store: SqlStore,
+    url: str,
+    title: str,
+    outlet: str,
+    points: list[str],
+    actors: list[tuple[str, ActorType]],
+    shared_at: datetime,
+    channel: str = "C1",
+    user: str = "U1",
+) -> int:
     share = NewShare("T1", channel, user, f"{shared_at.timestamp():.6f}", shared_at)
     record = store.record_share(canonical_url=url, url=url, share=share)
     text, key_points = "", []
     for rank, point in enumerate(points):
         key_points.append(KeyPoint(point, len(text), len(text) + len(point), 1.0 - rank / 10, rank))
         text += point + " "
-    analysis = Analysis(tuple(key_points), tuple(Actor(n, t, mentions=3, salience=0.8) for n, t in actors))
-    store.save_analysis(record.article_id, page=PageContent(title, text, outlet, None, None, "en", "full"),
-                        analysis=analysis, now=shared_at)
+    analysis = Analysis(
+        tuple(key_points), tuple(Actor(n, t, mentions=3, salience=0.8) for n, t in actors)
+    )
+    store.save_analysis(
+        record.article_id,
+        page=PageContent(title, text, outlet, None, None, "en", "full"),
+        analysis=analysis,
+        now=shared_at,
+    )
     return record.article_id
 
 
@@ -100,23 +131,38 @@ def add_article(store: SqlStore, url: str, title: str, outlet: str, points: list
 def test_an_admin_follows_edits_and_unfollows_and_every_change_is_audited(topics):
     made = follow(topics, "Energy prices at 07:30 on mon-fri in <#C9|markets> terms gas, ofgem")
     assert made.action == "follow" and "Now following *energy prices*" in made.message
-    assert (made.topic.channel_id, made.topic.time_of_day, made.topic.timezone) == ("C9", "07:30", "Europe/London")
+    assert (made.topic.channel_id, made.topic.time_of_day, made.topic.timezone) == (
+        "C9",
+        "07:30",
+        "Europe/London",
+    )
 
     edited = follow(topics, "energy prices at 09:00 daily", now=MONDAY + timedelta(hours=1))
     assert edited.action == "update"
     assert (edited.topic.time_of_day, edited.topic.days) == ("09:00", "mon-sun")
-    assert (edited.topic.channel_id, edited.topic.terms) == ("C9", ("gas", "ofgem")), "what was not said stays"
+    assert (edited.topic.channel_id, edited.topic.terms) == ("C9", ("gas", "ofgem")), (
+        "what was not said stays"
+    )
     assert follow(topics, "energy prices daily").action == "unchanged"
 
     [listed] = list_topics(topics=topics, team_id="T1", now=MONDAY)
     assert "in <#C9>: 09:00 every day (Europe/London), next Mon 09:00" in listed.text
-    unfollow_topic(topics=topics, is_admin=only_uadmin, team_id="T1", user_id="UADMIN",
-                   text="ENERGY  prices", now=MONDAY + timedelta(hours=2))
+    unfollow_topic(
+        topics=topics,
+        is_admin=only_uadmin,
+        team_id="T1",
+        user_id="UADMIN",
+        text="ENERGY  prices",
+        now=MONDAY + timedelta(hours=2),
+    )
     assert list_topics(topics=topics, team_id="T1", now=MONDAY) == []
 
     audit = topics.audit_entries(team_id="T1")
-    assert [(a.action, a.user_id) for a in audit] == [("unfollow", "UADMIN"), ("update", "UADMIN"),
-                                                      ("follow", "UADMIN")]
+    assert [(a.action, a.user_id) for a in audit] == [
+        ("unfollow", "UADMIN"),
+        ("update", "UADMIN"),
+        ("follow", "UADMIN"),
+    ]
     assert audit[1].before["time_of_day"] == "07:30" and audit[1].after["time_of_day"] == "09:00"
     assert audit[2].before is None and audit[0].after is None
 
@@ -126,10 +172,24 @@ def test_a_non_admin_is_refused_and_nothing_changes(topics):
     for attempt in (
         lambda: follow(topics, "ukraine at 06:00", user="UBOB"),
         lambda: follow(topics, "climate", user="UBOB"),
-        lambda: unfollow_topic(topics=topics, is_admin=only_uadmin, team_id="T1", user_id="UBOB",
-                               text="ukraine", now=MONDAY),
-        lambda: set_digest(topics=topics, is_admin=only_uadmin, team_id="T1", user_id="UBOB", channel_id="C1",
-                           text="daily", default_timezone="UTC", now=MONDAY),
+        lambda: unfollow_topic(
+            topics=topics,
+            is_admin=only_uadmin,
+            team_id="T1",
+            user_id="UBOB",
+            text="ukraine",
+            now=MONDAY,
+        ),
+        lambda: set_digest(
+            topics=topics,
+            is_admin=only_uadmin,
+            team_id="T1",
+            user_id="UBOB",
+            channel_id="C1",
+            text="daily",
+            default_timezone="UTC",
+            now=MONDAY,
+        ),
     ):
         with pytest.raises(NotAllowed, match="only workspace admins and owners"):
             attempt()
@@ -137,7 +197,9 @@ def test_a_non_admin_is_refused_and_nothing_changes(topics):
     assert ukraine.time_of_day == "08:00"
     assert len(topics.audit_entries(team_id="T1")) == 1
 
-    listed = follow(topics, "ukraine at 06:00", user="UCAROL", admins=("UCAROL",))  # BRIEFBOT_ADMINS
+    listed = follow(
+        topics, "ukraine at 06:00", user="UCAROL", admins=("UCAROL",)
+    )  # BRIEFBOT_ADMINS
     assert listed.topic.time_of_day == "06:00"
 
 
@@ -146,24 +208,32 @@ def test_a_channel_named_in_plain_text_is_resolved_or_explained(topics):
         follow(topics, "ukraine in #news")
     made = follow(topics, "ukraine in #news", resolve_channel={"news": "C777"}.get)
     assert made.topic.channel_id == "C777"
-    assert follow(topics, "gas").topic.channel_id == "C1", "by default the channel the command came from"
+    assert follow(topics, "gas").topic.channel_id == "C1", (
+        "by default the channel the command came from"
+    )
 
 
 def test_seed_topics_import_and_list(tmp_path, monkeypatch, database_url):
     monkeypatch.setenv("BRIEFBOT_DATABASE_URL", database_url)
     monkeypatch.setenv("BRIEFBOT_ENV_FILE", str(tmp_path / "none.env"))
     runner = CliRunner()
-    first = runner.invoke(topics_cli, ["import", str(ROOT / "seeds" / "topics.yaml"), "--team", "T0DEMO"])
+    first = runner.invoke(
+        topics_cli, ["import", str(ROOT / "seeds" / "topics.yaml"), "--team", "T0DEMO"]
+    )
     assert first.exit_code == 0, first.output
     assert "created: ukraine, energy prices, ai regulation, central banks, climate" in first.output
-    again = runner.invoke(topics_cli, ["import", str(ROOT / "seeds" / "topics.yaml"), "--team", "T0DEMO"])
+    again = runner.invoke(
+        topics_cli, ["import", str(ROOT / "seeds" / "topics.yaml"), "--team", "T0DEMO"]
+    )
     assert "unchanged: ukraine" in again.output and "created" not in again.output
     listed = runner.invoke(topics_cli, ["list"])
     assert listed.exit_code == 0
     assert "climate" in listed.output and "17:00 every day (Europe/London)" in listed.output
     assert "08:30 Mon–Fri (America/New_York)" in listed.output
     from_file = runner.invoke(topics_cli, ["import", str(ROOT / "seeds" / "topics.yaml")])
-    assert from_file.exit_code == 0 and "unchanged: ukraine" in from_file.output, "the file's team: T0DEMO"
+    assert from_file.exit_code == 0 and "unchanged: ukraine" in from_file.output, (
+        "the file's team: T0DEMO"
+    )
     teamless = tmp_path / "topics.yaml"
     teamless.write_text("topics:\n  - {name: gas, channel: C1}\n", encoding="utf-8")
     no_team = runner.invoke(topics_cli, ["import", str(teamless)])
@@ -175,10 +245,14 @@ def test_seed_topics_import_and_list(tmp_path, monkeypatch, database_url):
 
 def test_each_slot_is_claimed_once(topics):
     topic = follow(topics, "ukraine").topic
-    claims = [topics.claim_briefing_slot(topic=topic, slot=MONDAY, claimed_by=f"p{i}", now=MONDAY)
-              for i in range(3)]
+    claims = [
+        topics.claim_briefing_slot(topic=topic, slot=MONDAY, claimed_by=f"p{i}", now=MONDAY)
+        for i in range(3)
+    ]
     assert claims == [True, False, False]
-    assert topics.claim_briefing_slot(topic=topic, slot=MONDAY + timedelta(days=1), claimed_by="p", now=MONDAY)
+    assert topics.claim_briefing_slot(
+        topic=topic, slot=MONDAY + timedelta(days=1), claimed_by="p", now=MONDAY
+    )
 
 
 def test_what_is_new_across_three_consecutive_briefings(topics, store):
@@ -186,34 +260,69 @@ def test_what_is_new_across_three_consecutive_briefings(topics, store):
     poster = RecordingPoster()
 
     def brief_at(slot: datetime) -> str:
-        return post_due_briefing(topics=topics, store=store, poster=poster, topic=topic, slot=slot,
-                                 now=lambda: slot + timedelta(seconds=5), claimed_by="test")
+        return post_due_briefing(
+            topics=topics,
+            store=store,
+            poster=poster,
+            topic=topic,
+            slot=slot,
+            now=lambda: slot + timedelta(seconds=5),
+            claimed_by="test",
+        )
 
     leaders = [("Emmanuel Macron", PERSON), ("Keir Starmer", PERSON), ("Donald Trump", PERSON)]
-    add_article(store, "https://a.example/trip", "Macron and Starmer head to Washington to press Trump on Ukraine",
-                "Outlet A", ["Macron and Starmer will visit Washington to press Trump on the war in Ukraine.",
-                             "European leaders offer troops to enforce a ceasefire in Ukraine."],
-                leaders, MONDAY - timedelta(hours=12))
+    add_article(
+        store,
+        "https://a.example/trip",
+        "Macron and Starmer head to Washington to press Trump on Ukraine",
+        "Outlet A",
+        [
+            "Macron and Starmer will visit Washington to press Trump on the war in Ukraine.",
+            "European leaders offer troops to enforce a ceasefire in Ukraine.",
+        ],
+        leaders,
+        MONDAY - timedelta(hours=12),
+    )
     assert brief_at(MONDAY) == "posted"
     first = poster.posts[-1].briefing
-    assert [s.headline for s in first.stories] == ["Macron and Starmer head to Washington to press Trump on Ukraine"]
-    assert first.stories[0].status == "" and first.new_actors == (), "a first briefing marks nothing"
+    assert [s.headline for s in first.stories] == [
+        "Macron and Starmer head to Washington to press Trump on Ukraine"
+    ]
+    assert first.stories[0].status == "" and first.new_actors == (), (
+        "a first briefing marks nothing"
+    )
 
-    add_article(store, "https://b.example/arrive", "Macron and Starmer arrive in Washington to press Trump on Ukraine",
-                "Outlet B", ["Macron and Starmer arrived in Washington to press Trump on a Ukraine ceasefire plan."],
-                leaders, MONDAY + timedelta(hours=4), user="U2")
-    add_article(store, "https://c.example/kyiv", "Strikes cut power in Kyiv as Ukraine's winter deepens",
-                "Outlet C", ["Russian drones struck power stations around Kyiv, Ukrainian officials said."],
-                [("Volodymyr Zelensky", PERSON), ("Ukrenergo", ORG)], MONDAY + timedelta(hours=6))
+    add_article(
+        store,
+        "https://b.example/arrive",
+        "Macron and Starmer arrive in Washington to press Trump on Ukraine",
+        "Outlet B",
+        ["Macron and Starmer arrived in Washington to press Trump on a Ukraine ceasefire plan."],
+        leaders,
+        MONDAY + timedelta(hours=4),
+        user="U2",
+    )
+    add_article(
+        store,
+        "https://c.example/kyiv",
+        "Strikes cut power in Kyiv as Ukraine's winter deepens",
+        "Outlet C",
+        ["Russian drones struck power stations around Kyiv, Ukrainian officials said."],
+        [("Volodymyr Zelensky", PERSON), ("Ukrenergo", ORG)],
+        MONDAY + timedelta(hours=6),
+    )
     tuesday = MONDAY + timedelta(days=1)
     assert brief_at(tuesday) == "posted"
     second = poster.posts[-1]
     assert second.text == "Ukraine: what is new since Monday 08:00"
     status = {s.headline: s.status for s in second.briefing.stories}
-    assert status == {"Macron and Starmer arrive in Washington to press Trump on Ukraine": "update",
-                      "Strikes cut power in Kyiv as Ukraine's winter deepens": "new"}
-    assert all(p.url != "https://a.example/trip" for s in second.briefing.stories for p in s.points), \
-        "an update shows what is new, not what was briefed on Monday"
+    assert status == {
+        "Macron and Starmer arrive in Washington to press Trump on Ukraine": "update",
+        "Strikes cut power in Kyiv as Ukraine's winter deepens": "new",
+    }
+    assert all(
+        p.url != "https://a.example/trip" for s in second.briefing.stories for p in s.points
+    ), "an update shows what is new, not what was briefed on Monday"
     assert "Volodymyr Zelensky" in second.briefing.new_actors
     assert "Emmanuel Macron" not in second.briefing.new_actors
 
@@ -224,26 +333,64 @@ def test_what_is_new_across_three_consecutive_briefings(topics, store):
 
     follow(topics, "ukraine silent", now=tuesday + timedelta(days=1, hours=1))
     silent_topic = topics.topic_by_id(topic.id)
-    assert post_due_briefing(topics=topics, store=store, poster=poster, topic=silent_topic,
-                             slot=tuesday + timedelta(days=2), now=lambda: tuesday + timedelta(days=2),
-                             claimed_by="test") == "silent"
+    assert (
+        post_due_briefing(
+            topics=topics,
+            store=store,
+            poster=poster,
+            topic=silent_topic,
+            slot=tuesday + timedelta(days=2),
+            now=lambda: tuesday + timedelta(days=2),
+            claimed_by="test",
+        )
+        == "silent"
+    )
     assert len(poster.posts) == 3
 
 
 def test_a_channel_digest_posts_what_was_shared_there_and_who_shared_it(topics, store):
-    turned_on = set_digest(topics=topics, is_admin=only_uadmin, team_id="T1", user_id="UADMIN", channel_id="C1",
-                           text="daily at 17:00", default_timezone="Europe/London", now=MONDAY - timedelta(days=1))
+    turned_on = set_digest(
+        topics=topics,
+        is_admin=only_uadmin,
+        team_id="T1",
+        user_id="UADMIN",
+        channel_id="C1",
+        text="daily at 17:00",
+        default_timezone="Europe/London",
+        now=MONDAY - timedelta(days=1),
+    )
     assert "Scheduled the digest of <#C1>: 17:00 every day (Europe/London)" in turned_on.message
-    add_article(store, "https://a.example/rates", "Bank of England holds rates", "Ledger",
-                ["The Bank of England kept interest rates at 4.5% on Thursday."],
-                [("Andrew Bailey", PERSON)], MONDAY + timedelta(hours=2), user="UANA")
-    add_article(store, "https://b.example/grain", "Grain ships leave Odesa", "Harbour",
-                ["The first grain ships left Odesa under the new corridor."], [], MONDAY + timedelta(hours=3),
-                channel="C2")
+    add_article(
+        store,
+        "https://a.example/rates",
+        "Bank of England holds rates",
+        "Ledger",
+        ["The Bank of England kept interest rates at 4.5% on Thursday."],
+        [("Andrew Bailey", PERSON)],
+        MONDAY + timedelta(hours=2),
+        user="UANA",
+    )
+    add_article(
+        store,
+        "https://b.example/grain",
+        "Grain ships leave Odesa",
+        "Harbour",
+        ["The first grain ships left Odesa under the new corridor."],
+        [],
+        MONDAY + timedelta(hours=3),
+        channel="C2",
+    )
     poster = RecordingPoster()
     slot = MONDAY + timedelta(hours=9)  # 17:00 in London
-    outcome = post_due_briefing(topics=topics, store=store, poster=poster, topic=turned_on.topic, slot=slot,
-                                now=lambda: slot, claimed_by="test")
+    outcome = post_due_briefing(
+        topics=topics,
+        store=store,
+        poster=poster,
+        topic=turned_on.topic,
+        slot=slot,
+        now=lambda: slot,
+        claimed_by="test",
+    )
     assert outcome == "posted"
     [post] = poster.posts
     assert post.text == "Daily digest: what was shared here since Sunday 17:00"
@@ -252,8 +399,16 @@ def test_a_channel_digest_posts_what_was_shared_there_and_who_shared_it(topics, 
     assert [a.name for a in story.actors] == ["Andrew Bailey"]
     assert story.points[0].text.startswith("The Bank of England kept")
 
-    off = set_digest(topics=topics, is_admin=only_uadmin, team_id="T1", user_id="UADMIN", channel_id="C1",
-                     text="off", default_timezone="UTC", now=MONDAY)
+    off = set_digest(
+        topics=topics,
+        is_admin=only_uadmin,
+        team_id="T1",
+        user_id="UADMIN",
+        channel_id="C1",
+        text="off",
+        default_timezone="UTC",
+        now=MONDAY,
+    )
     assert off.message == "The digest of <#C1> is off."
     assert topics.list_topics(team_id="T1") == []
 
@@ -261,7 +416,9 @@ def test_a_channel_digest_posts_what_was_shared_there_and_who_shared_it(topics, 
 # --- the scheduler ---------------------------------------------------------------------------------
 
 
-def scheduler_for(topics: SqlTopicStore, store: SqlStore, poster: RecordingPoster, now, **kw) -> BriefingScheduler:  # type: ignore[no-untyped-def]
+def scheduler_for(
+    topics: SqlTopicStore, store: SqlStore, poster: RecordingPoster, now, **kw
+) -> BriefingScheduler:  # type: ignore[no-untyped-def]
     return BriefingScheduler(topics=topics, store=store, poster=poster, now=now, **kw)
 
 
@@ -269,20 +426,34 @@ def test_a_restart_posts_a_missed_briefing_within_grace_and_skips_it_after(topic
     early = follow(topics, "ukraine at 08:00 daily", now=MONDAY - timedelta(days=3)).topic
     late = follow(topics, "climate at 06:00 daily", now=MONDAY - timedelta(days=3)).topic
     poster = RecordingPoster()
-    restarted = MONDAY + timedelta(minutes=40)  # down since 07:50: 08:00 missed by 40 min, 06:00 by 2h40
-    with caplog.at_level(logging.WARNING, logger="bot.topics"):
-        outcomes = scheduler_for(topics, store, poster, lambda: restarted, grace_seconds=3600).catch_up()
+    restarted = MONDAY + timedelta(
+        minutes=40
+    )  # down since 07:50: 08:00 missed by 40 min, 06:00 by 2h40
+    with caplog.at_level(logging.WARNING, logger="bot.services.followed_topics"):
+        outcomes = scheduler_for(
+            topics, store, poster, lambda: restarted, grace_seconds=3600
+        ).catch_up()
     assert outcomes == {early.id: "posted", late.id: "skipped"}
     assert [p.text for p in poster.posts] == ["Nothing new on Ukraine since Sunday 08:00."]
-    assert "skipped the topic briefing of 'climate'" in caplog.text and "160 min late" in caplog.text
-    again = scheduler_for(topics, store, poster, lambda: restarted + timedelta(minutes=5)).catch_up()
-    assert set(again.values()) == {"taken"} and len(poster.posts) == 1, "a second restart posts nothing again"
+    assert (
+        "skipped the topic briefing of 'climate'" in caplog.text and "160 min late" in caplog.text
+    )
+    again = scheduler_for(
+        topics, store, poster, lambda: restarted + timedelta(minutes=5)
+    ).catch_up()
+    assert set(again.values()) == {"taken"} and len(poster.posts) == 1, (
+        "a second restart posts nothing again"
+    )
 
 
 def local_next_runs(scheduler: BriefingScheduler, zone: str) -> list[str]:
     from zoneinfo import ZoneInfo
 
-    return [t.astimezone(ZoneInfo(zone)).strftime("%H:%M") for t in scheduler.next_run_times().values() if t]
+    return [
+        t.astimezone(ZoneInfo(zone)).strftime("%H:%M")
+        for t in scheduler.next_run_times().values()
+        if t
+    ]
 
 
 def test_an_edited_schedule_takes_effect_without_a_restart(sqlite_url):
@@ -290,8 +461,13 @@ def test_an_edited_schedule_takes_effect_without_a_restart(sqlite_url):
     db.upgrade()
     other_process = SqlTopicStore(Database(sqlite_url))  # the Slack handler, elsewhere
     follow(other_process, "ukraine at 08:00 daily", now=datetime.now(UTC))
-    scheduler = scheduler_for(SqlTopicStore(db), SqlStore(db), RecordingPoster(), lambda: datetime.now(UTC),
-                              poll_seconds=0.2)
+    scheduler = scheduler_for(
+        SqlTopicStore(db),
+        SqlStore(db),
+        RecordingPoster(),
+        lambda: datetime.now(UTC),
+        poll_seconds=0.2,
+    )
     scheduler.start()
     try:
         assert local_next_runs(scheduler, "Europe/London") == ["08:00"]
@@ -301,8 +477,14 @@ def test_an_edited_schedule_takes_effect_without_a_restart(sqlite_url):
         while sorted(local_next_runs(scheduler, "Europe/London")) != ["09:30", "18:15"]:
             assert time.monotonic() < deadline, local_next_runs(scheduler, "Europe/London")
             time.sleep(0.05)
-        unfollow_topic(topics=other_process, is_admin=only_uadmin, team_id="T1", user_id="UADMIN",
-                       text="climate", now=datetime.now(UTC))
+        unfollow_topic(
+            topics=other_process,
+            is_admin=only_uadmin,
+            team_id="T1",
+            user_id="UADMIN",
+            text="climate",
+            now=datetime.now(UTC),
+        )
         while local_next_runs(scheduler, "Europe/London") != ["09:30"]:
             assert time.monotonic() < deadline
             time.sleep(0.05)
@@ -331,8 +513,10 @@ def test_the_cron_job_posts_at_eight_london_time_after_clocks_go_forward(sqlite_
     db.dispose()
     assert [p.text for p in poster.posts] == ["Nothing new on Ukraine since Friday 08:00."]
     runs = {r.slot: r.status for r in topics.briefing_runs()}
-    assert runs == {datetime(2026, 3, 27, 8, tzinfo=UTC): "skipped",  # missed three days ago
-                    datetime(2026, 3, 30, 7, tzinfo=UTC): "posted"}
+    assert runs == {
+        datetime(2026, 3, 27, 8, tzinfo=UTC): "skipped",  # missed three days ago
+        datetime(2026, 3, 30, 7, tzinfo=UTC): "posted",
+    }
 
 
 @pytest.mark.slow
@@ -341,14 +525,33 @@ def test_two_scheduler_processes_on_one_sqlite_file_post_a_due_slot_once(sqlite_
     db.upgrade()
     topics = SqlTopicStore(db)
     due = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=1)
-    topic = TopicConfig(team_id="T1", name="ukraine", channel_id="C1", time_of_day=f"{due:%H:%M}",
-                        days="mon-sun", timezone="UTC")
+    topic = TopicConfig(
+        team_id="T1",
+        name="ukraine",
+        channel_id="C1",
+        time_of_day=f"{due:%H:%M}",
+        days="mon-sun",
+        timezone="UTC",
+    )
     topics.save_topic(topic, user_id="UADMIN", action="follow", now=due - timedelta(days=1))
     posts = tmp_path / "posts.txt"
     start = time.time() + 6
-    procs = [subprocess.Popen([sys.executable, "-m", "tests.integration.scheduler_proc", sqlite_url,
-                               str(posts), str(start)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tests.integration.scheduler_proc",
+                sqlite_url,
+                str(posts),
+                str(start),
+            ],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     errors = [p.communicate(timeout=60)[1] for p in procs]
     assert [p.returncode for p in procs] == [0, 0], errors
     lines = posts.read_text().splitlines()
@@ -368,7 +571,9 @@ def test_migrations_match_the_models(database_url):
     db.upgrade()
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    ours = [d for d in diff if any(name in repr(d) for name in ("briefing_runs", "audit_log", "topics"))]
+    ours = [
+        d for d in diff if any(name in repr(d) for name in ("briefing_runs", "audit_log", "topics"))
+    ]
     db.dispose()
     assert ours == []
 
@@ -398,7 +603,9 @@ def test_a_briefing_that_failed_to_post_is_retried_within_grace(topics, store):
     assert scheduler.retry_slots() == {(topic.id, MONDAY): "posted"}
     assert len(poster.posts) == 1
     clock[0] = MONDAY + timedelta(minutes=30)
-    assert scheduler.retry_slots() == {} and len(poster.posts) == 1, "a posted slot is never retried"
+    assert scheduler.retry_slots() == {} and len(poster.posts) == 1, (
+        "a posted slot is never retried"
+    )
     [run] = topics.briefing_runs(topic_id=topic.id)
     assert run.status == "posted" and run.message_ts
 
@@ -409,8 +616,10 @@ def test_a_slot_abandoned_by_a_crashed_scheduler_is_taken_over_once(topics, stor
     poster = RecordingPoster()
     soon = scheduler_for(topics, store, poster, lambda: MONDAY + timedelta(minutes=2))
     assert soon.retry_slots() == {}, "a claim two minutes old may still be posting"
-    later = [scheduler_for(topics, store, poster, lambda: MONDAY + timedelta(minutes=6), name=f"s{i}")
-             for i in range(2)]
+    later = [
+        scheduler_for(topics, store, poster, lambda: MONDAY + timedelta(minutes=6), name=f"s{i}")
+        for i in range(2)
+    ]
     outcomes = [s.retry_slots() for s in later]
     assert outcomes == [{(topic.id, MONDAY): "posted"}, {}]
     assert len(poster.posts) == 1

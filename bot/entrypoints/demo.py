@@ -26,11 +26,16 @@ from bot.briefing.render import render_text
 from bot.config import Settings
 from bot.errors import BriefbotError
 from bot.ports import NewShare
-from bot.services import brief, process_articles, record_links
+from bot.services.briefing import brief
+from bot.services.ingest import process_articles, record_links
 
 
 def find_seeds(given: Path | None = None) -> Path:
-    candidates = [given] if given else [Path.cwd() / "seeds", Path(__file__).resolve().parent.parent / "seeds"]
+    candidates = (
+        [given]
+        if given
+        else [Path.cwd() / "seeds", Path(__file__).resolve().parent.parent / "seeds"]
+    )
     for path in candidates:
         if path and (path / "shares.yaml").is_file():
             return path
@@ -74,7 +79,9 @@ def run_demo(*, topic: str, seeds: Path | None, keep: Path | None) -> None:
     with tempfile.TemporaryDirectory(prefix="briefbot-demo-") as tmp:
         folder = keep or Path(tmp)
         settings = Settings.from_env(
-            {}, data_dir=folder, database_url=f"sqlite:///{folder / 'demo.sqlite3'}",
+            {},
+            data_dir=folder,
+            database_url=f"sqlite:///{folder / 'demo.sqlite3'}",
             fetch_allowlist=("127.0.0.1",),
         )
         app = build(settings)
@@ -84,20 +91,38 @@ def run_demo(*, topic: str, seeds: Path | None, keep: Path | None) -> None:
                 for row in plan["shares"]:
                     shared_at = now - timedelta(hours=float(row["hours_ago"]))
                     share = NewShare(
-                        team_id=team, channel_id=str(row["channel"]), user_id=str(row["user"]),
-                        message_ts=f"{shared_at.timestamp():.6f}", shared_at=shared_at,
-                        channel_private=bool((channels.get(row["channel"]) or {}).get("private", False)),
+                        team_id=team,
+                        channel_id=str(row["channel"]),
+                        user_id=str(row["user"]),
+                        message_ts=f"{shared_at.timestamp():.6f}",
+                        shared_at=shared_at,
+                        channel_private=bool(
+                            (channels.get(row["channel"]) or {}).get("private", False)
+                        ),
                     )
                     record_links(store=app.store, urls=[base + str(row["page"])], share=share)
                 tasks = app.store.claim_due(now=utcnow(), lease_seconds=600, limit=10_000)
-                records = process_articles(store=app.store, fetcher=app.fetcher, analyzer=app.analyzer,
-                                           tasks=tasks, now=utcnow, max_attempts=1)
+                records = process_articles(
+                    store=app.store,
+                    fetcher=app.fetcher,
+                    analyzer=app.analyzer,
+                    tasks=tasks,
+                    now=utcnow,
+                    max_attempts=1,
+                )
                 failed = [r for r in records if r.status != "done"]
                 for r in failed:
-                    typer.echo(f"could not read article {r.article_id}: {r.failure_reason}", err=True)
+                    typer.echo(
+                        f"could not read article {r.article_id}: {r.failure_reason}", err=True
+                    )
                 counts = app.store.counts()
-                briefing = brief(store=app.store, topic=topic, now=utcnow(), since=timedelta(days=7),
-                                 team_id=team)
+                briefing = brief(
+                    store=app.store,
+                    topic=topic,
+                    now=utcnow(),
+                    since=timedelta(days=7),
+                    team_id=team,
+                )
         finally:
             app.close()
         typer.echo(

@@ -29,7 +29,11 @@ class ConnectionWatchdog:
         clock: Callable[[], float] = time.monotonic,
     ):
         self.client, self.on_give_up, self.clock = client, on_give_up, clock
-        self.check_every, self.reconnect_after, self.give_up_after = check_every, reconnect_after, give_up_after
+        self.check_every, self.reconnect_after, self.give_up_after = (
+            check_every,
+            reconnect_after,
+            give_up_after,
+        )
         self.down_since: float | None = None
         self._stop = threading.Event()
 
@@ -43,7 +47,10 @@ class ConnectionWatchdog:
             self.down_since = now
         down = now - self.down_since
         if down >= self.give_up_after:
-            log.error("Socket Mode has been disconnected for %.0f s; stopping so a fresh process starts", down)
+            log.error(
+                "Socket Mode has been disconnected for %.0f s; stopping so a fresh process starts",
+                down,
+            )
             self.on_give_up()
             return "gave up"
         if down < self.reconnect_after:

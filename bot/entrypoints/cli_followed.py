@@ -14,8 +14,9 @@ import typer
 
 from bot.errors import BriefbotError
 
-topics_cli = typer.Typer(help="Topics Briefbot follows (the Slack command is /brief follow).",
-                         no_args_is_help=True)
+topics_cli = typer.Typer(
+    help="Topics Briefbot follows (the Slack command is /brief follow).", no_args_is_help=True
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def _now() -> datetime:
 def _topic_store() -> Any:
     from bot.config import Settings
     from storage.db import Database
-    from storage.topics import SqlTopicStore
+    from storage.followed_topics import SqlTopicStore
 
     db = Database(Settings.from_env().database_url)
     db.upgrade()
@@ -46,7 +47,9 @@ def read_topics_file(path: Path) -> tuple[str | None, list[dict[str, Any]]]:
         raise BriefbotError(f"{path} is not valid YAML: {exc}") from None
     entries = data.get("topics") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise BriefbotError(f"{path} needs a `topics:` list of entries with name, channel, terms, at, days, tz")
+        raise BriefbotError(
+            f"{path} needs a `topics:` list of entries with name, channel, terms, at, days, tz"
+        )
     team = data.get("team")
     return (str(team) if team else None), entries
 
@@ -54,10 +57,12 @@ def read_topics_file(path: Path) -> tuple[str | None, list[dict[str, Any]]]:
 @topics_cli.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="YAML file like seeds/topics.yaml")],
-    team: Annotated[str | None, typer.Option(help="Slack team id (default: the file's `team:`)")] = None,
+    team: Annotated[
+        str | None, typer.Option(help="Slack team id (default: the file's `team:`)")
+    ] = None,
 ) -> None:
     """Create or update topics from a YAML file; every change is audited."""
-    from bot.topics import import_topics
+    from bot.services.followed_topics import import_topics
 
     file_team, entries = read_topics_file(file)
     team_id = team or file_team
@@ -65,8 +70,13 @@ def import_command(
         raise BriefbotError("say which Slack workspace the topics are for: --team T0123ABC")
     store = _topic_store()
     try:
-        result = import_topics(topics=store, team_id=team_id, entries=entries,
-                               user_id=f"cli:{getpass.getuser()}", now=_now())
+        result = import_topics(
+            topics=store,
+            team_id=team_id,
+            entries=entries,
+            user_id=f"cli:{getpass.getuser()}",
+            now=_now(),
+        )
     finally:
         store.db.dispose()
     for outcome, names in result.items():
@@ -79,7 +89,7 @@ def list_command(
     team: Annotated[str | None, typer.Option(help="only this Slack team id")] = None,
 ) -> None:
     """Each topic and digest: team, channel, schedule, next run, terms."""
-    from bot.topic_text import listing
+    from bot.services.followed_text import listing
 
     store = _topic_store()
     try:
@@ -87,13 +97,17 @@ def list_command(
     finally:
         store.db.dispose()
     if not configs:
-        typer.echo("no topics yet: add one with `briefbot topics import FILE` or /brief follow in Slack")
+        typer.echo(
+            "no topics yet: add one with `briefbot topics import FILE` or /brief follow in Slack"
+        )
     now = _now()
     for topic in configs:
         item = listing(topic, now)
         terms = ", ".join(topic.terms) or "-"
-        typer.echo(f"{topic.team_id}  {topic.kind:<6} {topic.name:<20} {topic.channel_id:<12} "
-                   f"{item.schedule:<55} terms: {terms}")
+        typer.echo(
+            f"{topic.team_id}  {topic.kind:<6} {topic.name:<20} {topic.channel_id:<12} "
+            f"{item.schedule:<55} terms: {terms}"
+        )
 
 
 def build_poster(settings: Any) -> Any:
@@ -107,11 +121,15 @@ def build_poster(settings: Any) -> Any:
 
 def start_scheduler(app: Any, poster: Any) -> Any:
     """A started ``BriefingScheduler`` over the container's database (for `run` to embed)."""
-    from bot.schedule import BriefingScheduler
-    from storage.topics import SqlTopicStore
+    from bot.entrypoints.scheduler import BriefingScheduler
+    from storage.followed_topics import SqlTopicStore
 
-    scheduler = BriefingScheduler(topics=SqlTopicStore(app.db), store=app.store, poster=poster,
-                                  grace_seconds=app.settings.briefing_grace_seconds)
+    scheduler = BriefingScheduler(
+        topics=SqlTopicStore(app.db),
+        store=app.store,
+        poster=poster,
+        grace_seconds=app.settings.briefing_grace_seconds,
+    )
     scheduler.start()
     return scheduler
 
@@ -123,7 +141,9 @@ def scheduler_command() -> None:
 
     settings = Settings.from_env()
     configure_logging(settings.log_level)
-    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)  # a line per poll otherwise
+    logging.getLogger("apscheduler.executors").setLevel(
+        logging.WARNING
+    )  # a line per poll otherwise
     app = build(settings)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

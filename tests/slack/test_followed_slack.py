@@ -29,8 +29,14 @@ def admin_bot(bot: Bot) -> Bot:  # noqa: F811
 
 
 def test_an_admin_follows_a_topic_and_sees_it_listed(admin_bot: Bot):
-    text = reply_to(admin_bot, "follow energy prices at 07:30 on mon-fri tz Europe/London in <#C0NEWS|news>")
-    assert "Now following *energy prices*" in text and "<#C0NEWS>" in text and "07:30 Mon–Fri (Europe/London)" in text
+    text = reply_to(
+        admin_bot, "follow energy prices at 07:30 on mon-fri tz Europe/London in <#C0NEWS|news>"
+    )
+    assert (
+        "Now following *energy prices*" in text
+        and "<#C0NEWS>" in text
+        and "07:30 Mon–Fri (Europe/London)" in text
+    )
     listing = reply_to(admin_bot, "topics", user="U0MEMBER")
     assert "*energy prices*" in listing and "next " in listing
 
@@ -48,7 +54,9 @@ def test_brief_admins_from_settings_may_follow_too(admin_bot: Bot):
     assert "Now following *ukraine*" in reply_to(admin_bot, "follow ukraine daily", user="U0MEMBER")
 
 
-@pytest.mark.parametrize("text", ["follow", "follow ukraine at 25:00", "follow ukraine tz Mars/Base"])
+@pytest.mark.parametrize(
+    "text", ["follow", "follow ukraine at 25:00", "follow ukraine tz Mars/Base"]
+)
 def test_a_malformed_follow_gets_an_example(admin_bot: Bot, text: str):
     answer = reply_to(admin_bot, text)
     assert "/brief follow" in answer and "at 07:30" in answer
@@ -68,9 +76,17 @@ def test_the_app_home_editor_saves_a_topic(admin_bot: Bot):
     [home] = b.emulator.wait_for("views.publish", timeout=10)
     assert '"topic_add"' in json.dumps(home.params["view"])
 
-    click = {"type": "block_actions", "user": {"id": "U0ADMIN"}, "team": {"id": "T0TEST"},
-             "trigger_id": "1.2.trigger", "api_app_id": "A0TEST", "container": {"type": "view"},
-             "actions": [{"type": "button", "action_id": "topic_add", "block_id": "b", "action_ts": "1"}]}
+    click = {
+        "type": "block_actions",
+        "user": {"id": "U0ADMIN"},
+        "team": {"id": "T0TEST"},
+        "trigger_id": "1.2.trigger",
+        "api_app_id": "A0TEST",
+        "container": {"type": "view"},
+        "actions": [
+            {"type": "button", "action_id": "topic_add", "block_id": "b", "action_ts": "1"}
+        ],
+    }
     assert b.send(*signed_interaction(SECRET, click))[0] == 200
     [opened] = b.emulator.wait_for("views.open", timeout=10)
     assert opened.params["view"]["callback_id"] == "topic_save"
@@ -78,14 +94,26 @@ def test_the_app_home_editor_saves_a_topic(admin_bot: Bot):
     values = {
         "topic": {"value": {"type": "plain_text_input", "value": "central banks"}},
         "terms": {"value": {"type": "plain_text_input", "value": "inflation, interest rates"}},
-        "channel": {"value": {"type": "conversations_select", "selected_conversation": "C0MARKETS"}},
+        "channel": {
+            "value": {"type": "conversations_select", "selected_conversation": "C0MARKETS"}
+        },
         "time": {"value": {"type": "timepicker", "selected_time": "08:30"}},
         "days": {"value": {"type": "static_select", "selected_option": {"value": "mon-fri"}}},
         "tz": {"value": {"type": "plain_text_input", "value": "America/New_York"}},
     }
-    submit = {"type": "view_submission", "user": {"id": "U0ADMIN"}, "team": {"id": "T0TEST"},
-              "api_app_id": "A0TEST", "trigger_id": "1.3.trigger",
-              "view": {"id": "V1", "type": "modal", "callback_id": "topic_save", "state": {"values": values}}}
+    submit = {
+        "type": "view_submission",
+        "user": {"id": "U0ADMIN"},
+        "team": {"id": "T0TEST"},
+        "api_app_id": "A0TEST",
+        "trigger_id": "1.3.trigger",
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": "topic_save",
+            "state": {"values": values},
+        },
+    }
     status, _, body = b.send(*signed_interaction(SECRET, submit))
     assert status == 200 and b"errors" not in body
     listing = reply_to(b, "topics")
@@ -94,13 +122,29 @@ def test_the_app_home_editor_saves_a_topic(admin_bot: Bot):
 
 
 def test_a_members_modal_submission_is_refused_in_the_modal(admin_bot: Bot):
-    values = {"topic": {"value": {"type": "plain_text_input", "value": "ukraine"}},
-              "tz": {"value": {"type": "plain_text_input", "value": "UTC"}}}
-    submit = {"type": "view_submission", "user": {"id": "U0MEMBER"}, "team": {"id": "T0TEST"},
-              "api_app_id": "A0TEST", "trigger_id": "1.4.trigger",
-              "view": {"id": "V2", "type": "modal", "callback_id": "topic_save", "state": {"values": values}}}
+    values = {
+        "topic": {"value": {"type": "plain_text_input", "value": "ukraine"}},
+        "tz": {"value": {"type": "plain_text_input", "value": "UTC"}},
+    }
+    submit = {
+        "type": "view_submission",
+        "user": {"id": "U0MEMBER"},
+        "team": {"id": "T0TEST"},
+        "api_app_id": "A0TEST",
+        "trigger_id": "1.4.trigger",
+        "view": {
+            "id": "V2",
+            "type": "modal",
+            "callback_id": "topic_save",
+            "state": {"values": values},
+        },
+    }
     status, _, body = admin_bot.send(*signed_interaction(SECRET, submit))
     answer = json.loads(body)
-    assert status == 200 and answer["response_action"] == "errors" and "admins" in answer["errors"]["topic"]
+    assert (
+        status == 200
+        and answer["response_action"] == "errors"
+        and "admins" in answer["errors"]["topic"]
+    )
     time.sleep(0.2)
     assert "I follow no topics yet" in reply_to(admin_bot, "topics")

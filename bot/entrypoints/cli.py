@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from bot.cli_topics import scheduler_command, topics_cli
+from bot.entrypoints.cli_followed import scheduler_command, topics_cli
 from bot.errors import BriefbotError
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ def ingest(
     retry_failed: Annotated[bool, typer.Option(help="queue failed articles again first")] = False,
 ) -> None:
     """Fetch, read and analyse articles into the store."""
-    from bot.ingest_cli import run_ingest
+    from bot.entrypoints.cli_ingest import run_ingest
 
     with _closing(_container()) as app:
         if retry_failed:
@@ -83,7 +83,9 @@ def ingest(
 @cli.command()
 def brief(
     topic: Annotated[list[str], typer.Argument(help="what the briefing is about, e.g. ukraine")],
-    since: Annotated[str, typer.Option(help="window counted from when articles were shared: 3d, 12h, 2w")] = "",
+    since: Annotated[
+        str, typer.Option(help="window counted from when articles were shared: 3d, 12h, 2w")
+    ] = "",
     fmt: Annotated[str, typer.Option("--format", help="text, markdown or json")] = "text",
     team: Annotated[str | None, typer.Option(help="only what this Slack workspace shared")] = None,
     channel: Annotated[str | None, typer.Option(help="as seen from this channel")] = None,
@@ -91,15 +93,21 @@ def brief(
     """Print the briefing on a topic from the stored articles."""
     from bot.app import utcnow
     from bot.briefing.render import briefing_json, render_markdown, render_text
-    from bot.services import brief as brief_service
-    from bot.services import parse_since
+    from bot.services.briefing import brief as brief_service
+    from bot.services.briefing import parse_since
 
     if fmt not in FORMATS:
         raise BriefbotError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     with _closing(_container()) as app:
         window = parse_since(since, default_days=app.settings.default_since_days)
-        briefing = brief_service(store=app.store, topic=" ".join(topic), now=utcnow(), since=window,
-                                 team_id=team, channel_id=channel)
+        briefing = brief_service(
+            store=app.store,
+            topic=" ".join(topic),
+            now=utcnow(),
+            since=window,
+            team_id=team,
+            channel_id=channel,
+        )
     if fmt == "json":
         typer.echo(json.dumps(briefing_json(briefing), indent=2, ensure_ascii=False))
     elif fmt == "markdown":
@@ -110,13 +118,19 @@ def brief(
 
 @cli.command()
 def analyze(
-    source: Annotated[str | None, typer.Argument(help="an HTML or text file, or - for stdin")] = None,
-    jsonl: Annotated[Path | None, typer.Option(help="JSONL file: one {id,text} or {id,html,url} a line")] = None,
-    processes: Annotated[int, typer.Option(help="spaCy processes for --jsonl (0: one per core, at most 4)")] = 0,
+    source: Annotated[
+        str | None, typer.Argument(help="an HTML or text file, or - for stdin")
+    ] = None,
+    jsonl: Annotated[
+        Path | None, typer.Option(help="JSONL file: one {id,text} or {id,html,url} a line")
+    ] = None,
+    processes: Annotated[
+        int, typer.Option(help="spaCy processes for --jsonl (0: one per core, at most 4)")
+    ] = 0,
 ) -> None:
     """Key points and actors of documents, without storing anything."""
-    from bot.analyze import analyze_jsonl
     from bot.extraction.nlp import SpacyAnalyzer
+    from bot.services.analyze import analyze_jsonl
 
     settings = _settings()
     if processes < 0:
@@ -151,11 +165,13 @@ def _read_text(path: str) -> str:
 @cli.command()
 def demo(
     topic: Annotated[str, typer.Option(help="the topic to brief on")] = "ukraine",
-    seeds: Annotated[Path | None, typer.Option(help="seeds folder (default: the bundled seeds/)")] = None,
+    seeds: Annotated[
+        Path | None, typer.Option(help="seeds folder (default: the bundled seeds/)")
+    ] = None,
     keep: Annotated[Path | None, typer.Option(help="keep the demo database in this folder")] = None,
 ) -> None:
     """Ingest the seed articles from a local web server and print a briefing. No Slack needed."""
-    from bot.demo import run_demo
+    from bot.entrypoints.demo import run_demo
 
     run_demo(topic=topic, seeds=seeds, keep=keep)
 
@@ -165,20 +181,24 @@ def run() -> None:
     """Everything in one process: Socket Mode, ingestion workers and the scheduler."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.cli_topics import start_scheduler
-    from bot.slack_app import build_slack
-    from bot.watchdog import ConnectionWatchdog
+    from bot.entrypoints.cli_followed import start_scheduler
+    from bot.entrypoints.slack_app import build_slack
+    from bot.entrypoints.watchdog import ConnectionWatchdog
 
     container = _container()
     if not container.settings.slack_app_token:
-        raise BriefbotError("SLACK_APP_TOKEN is not set: the app-level token (xapp-...) for Socket Mode")
+        raise BriefbotError(
+            "SLACK_APP_TOKEN is not set: the app-level token (xapp-...) for Socket Mode"
+        )
     with _closing(container):
         app, deps = build_slack(container, http=False)
         deps.pool.start_sweeper()
         container.extras["scheduler"] = start_scheduler(container, deps.poster)
         handler = SocketModeHandler(app, container.settings.slack_app_token)
         handler.connect()
-        watchdog = ConnectionWatchdog(handler.client, on_give_up=lambda: os.kill(os.getpid(), signal.SIGTERM))
+        watchdog = ConnectionWatchdog(
+            handler.client, on_give_up=lambda: os.kill(os.getpid(), signal.SIGTERM)
+        )
         watchdog.start()
         typer.echo("briefbot: connected in Socket Mode; Ctrl-C stops", err=True)
         stop = threading.Event()
@@ -196,13 +216,17 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 3000,
     threads: Annotated[int, typer.Option(help="HTTP worker threads")] = 8,
-    workers: Annotated[bool, typer.Option("--workers/--no-workers", help="also run ingestion workers here")] = True,
-    scheduler: Annotated[bool, typer.Option(help="also post scheduled briefings from this process")] = False,
+    workers: Annotated[
+        bool, typer.Option("--workers/--no-workers", help="also run ingestion workers here")
+    ] = True,
+    scheduler: Annotated[
+        bool, typer.Option(help="also post scheduled briefings from this process")
+    ] = False,
 ) -> None:
     """HTTP mode: Slack events, commands and interactivity at /slack/events."""
-    from bot.cli_topics import start_scheduler
-    from bot.server import serve as serve_http
-    from bot.slack_app import build_slack
+    from bot.entrypoints.cli_followed import start_scheduler
+    from bot.entrypoints.http_server import serve as serve_http
+    from bot.entrypoints.slack_app import build_slack
 
     container = _container()
     with _closing(container):
@@ -212,8 +236,14 @@ def serve(
         if scheduler:
             container.extras["scheduler"] = start_scheduler(container, deps.poster)
         typer.echo(f"briefbot: serving Slack at http://{host}:{port}/slack/events", err=True)
-        serve_http(app, container.db, signing_secret=container.settings.slack_signing_secret,
-                   host=host, port=port, threads=threads)
+        serve_http(
+            app,
+            container.db,
+            signing_secret=container.settings.slack_signing_secret,
+            host=host,
+            port=port,
+            threads=threads,
+        )
 
 
 @cli.command()
@@ -222,13 +252,20 @@ def worker(
 ) -> None:
     """Ingestion workers only: fetch and analyse the articles other processes queued."""
     from bot.app import utcnow
-    from bot.worker import IngestionPool
+    from bot.entrypoints.worker import IngestionPool
 
     container = _container()
     with _closing(container):
         s = container.settings
-        pool = IngestionPool(store=container.store, fetcher=container.fetcher, analyzer=container.analyzer,
-                             now=utcnow, workers=s.workers, max_attempts=s.max_attempts, sweep_seconds=interval)
+        pool = IngestionPool(
+            store=container.store,
+            fetcher=container.fetcher,
+            analyzer=container.analyzer,
+            now=utcnow,
+            workers=s.workers,
+            max_attempts=s.max_attempts,
+            sweep_seconds=interval,
+        )
         if s.slack_bot_token:  # tell people in Slack when a link they shared could not be read
             from handlers.capture import tell_sharers_of_failure
             from handlers.poster import SlackPoster, web_client

@@ -15,7 +15,7 @@ from bot.briefing.links import canonical_url
 from bot.errors import BriefbotError
 from bot.extraction.fetch import LocalFileFetcher
 from bot.ports import NewShare
-from bot.services import ingest_links
+from bot.services.ingest import ingest_links
 
 DOCUMENT_SUFFIXES = {".html", ".htm", ".xhtml", ".txt"}
 BATCH = 16
@@ -30,7 +30,9 @@ def expand_sources(sources: Sequence[str]) -> list[str]:
             continue
         path = Path(source)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+            files = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+            )
             out.extend(p.resolve().as_uri() for p in files)
         elif path.is_file():
             out.append(path.resolve().as_uri())
@@ -54,16 +56,33 @@ def run_ingest(app: Container, sources: Sequence[str], *, user: str) -> int:
     outcome: Counter[str] = Counter()
     failures: list[tuple[str, str]] = []
     with Progress(
-        TextColumn("[bold]ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=len(urls) < 2,
+        TextColumn("[bold]ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=len(urls) < 2,
     ) as progress:
         bar = progress.add_task("ingest", total=len(urls))
         for i in range(0, len(urls), BATCH):
             batch = urls[i : i + BATCH]
-            share = NewShare(team_id="cli", channel_id="cli", user_id=user, message_ts=f"{time.time():.6f}",
-                             shared_at=utcnow())
-            captures = ingest_links(store=app.store, fetcher=fetcher, analyzer=app.analyzer, urls=batch,
-                                    share=share, now=utcnow, canonicalize=canonical_source)
+            share = NewShare(
+                team_id="cli",
+                channel_id="cli",
+                user_id=user,
+                message_ts=f"{time.time():.6f}",
+                shared_at=utcnow(),
+            )
+            captures = ingest_links(
+                store=app.store,
+                fetcher=fetcher,
+                analyzer=app.analyzer,
+                urls=batch,
+                share=share,
+                now=utcnow,
+                canonicalize=canonical_source,
+            )
             for c in captures:
                 status = c.record.status if c.record else "failed"
                 reason = c.error or (c.record.failure_reason if c.record else None)

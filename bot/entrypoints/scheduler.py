@@ -24,7 +24,7 @@ from bot.briefing.followed import TopicConfig
 from bot.briefing.schedule import Schedule, previous_slot
 from bot.metrics import BRIEFINGS
 from bot.ports import Poster, Store
-from bot.topics import (
+from bot.services.followed_topics import (
     ABANDONED_AFTER,
     MAX_SLOT_ATTEMPTS,
     RETRY_BACKOFF,
@@ -54,7 +54,9 @@ class ForwardCronTrigger(CronTrigger):
     answer the repeated time again, and the scheduler then loops on it; start an hour later.
     """
 
-    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None:
+    def get_next_fire_time(
+        self, previous_fire_time: datetime | None, now: datetime
+    ) -> datetime | None:
         fire = super().get_next_fire_time(previous_fire_time, now)
         start = now
         while fire is not None and previous_fire_time is not None and fire <= previous_fire_time:
@@ -64,23 +66,38 @@ class ForwardCronTrigger(CronTrigger):
 
 
 def cron_trigger(schedule: Schedule) -> CronTrigger:
-    return ForwardCronTrigger(day_of_week=schedule.days, hour=schedule.hour, minute=schedule.minute,
-                              timezone=schedule.zone)
+    return ForwardCronTrigger(
+        day_of_week=schedule.days,
+        hour=schedule.hour,
+        minute=schedule.minute,
+        timezone=schedule.zone,
+    )
 
 
 class BriefingScheduler:
     """Posts each topic's briefing at its slots. ``now`` is injectable for tests."""
 
     def __init__(
-        self, *, topics: TopicStore, store: Store, poster: Poster, grace_seconds: float = 3600,
-        poll_seconds: float = POLL_SECONDS, now: Callable[[], datetime] = utcnow, name: str | None = None,
+        self,
+        *,
+        topics: TopicStore,
+        store: Store,
+        poster: Poster,
+        grace_seconds: float = 3600,
+        poll_seconds: float = POLL_SECONDS,
+        now: Callable[[], datetime] = utcnow,
+        name: str | None = None,
     ):
         self.topics, self.store, self.poster = topics, store, poster
         self.grace_seconds, self.poll_seconds, self.now = grace_seconds, poll_seconds, now
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.scheduler = BackgroundScheduler(
             timezone=UTC,
-            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": max(1, int(grace_seconds))},
+            job_defaults={
+                "coalesce": True,
+                "max_instances": 1,
+                "misfire_grace_time": max(1, int(grace_seconds)),
+            },
         )
         self._schedules: dict[int, Schedule] = {}
         self._marker: tuple[object, ...] | None = None
@@ -90,8 +107,12 @@ class BriefingScheduler:
 
     def start(self) -> None:
         self.sync()
-        self.scheduler.add_job(self.poll, IntervalTrigger(seconds=self.poll_seconds), id="topics-poll",
-                               misfire_grace_time=None)
+        self.scheduler.add_job(
+            self.poll,
+            IntervalTrigger(seconds=self.poll_seconds),
+            id="topics-poll",
+            misfire_grace_time=None,
+        )
         self.scheduler.start()
         self.scheduler.add_job(self.catch_up, id="catch-up")  # right away, on the pool
 
@@ -126,11 +147,23 @@ class BriefingScheduler:
                     self._schedule(topic_id, topic)
 
     def _schedule(self, topic_id: int, topic: TopicConfig) -> None:
-        self.scheduler.add_job(self.fire, cron_trigger(topic.schedule), args=[topic_id], id=job_id(topic_id),
-                               name=f"{topic.kind} {topic.name}", replace_existing=True)
+        self.scheduler.add_job(
+            self.fire,
+            cron_trigger(topic.schedule),
+            args=[topic_id],
+            id=job_id(topic_id),
+            name=f"{topic.kind} {topic.name}",
+            replace_existing=True,
+        )
         self._schedules[topic_id] = topic.schedule
-        log.info("scheduled %s %r: %s %s (%s)", topic.kind, topic.name, topic.time_of_day, topic.days,
-                 topic.timezone)
+        log.info(
+            "scheduled %s %r: %s %s (%s)",
+            topic.kind,
+            topic.name,
+            topic.time_of_day,
+            topic.days,
+            topic.timezone,
+        )
 
     def next_run_times(self) -> dict[int, datetime | None]:
         """Topic id -> when APScheduler will next run its job (for `/brief topics` and tests)."""
@@ -138,7 +171,9 @@ class BriefingScheduler:
         for topic_id in list(self._schedules):
             job = self.scheduler.get_job(job_id(topic_id))
             if job is not None:
-                out[topic_id] = getattr(job, "next_run_time", None) or job.trigger.get_next_fire_time(None, self.now())
+                out[topic_id] = getattr(
+                    job, "next_run_time", None
+                ) or job.trigger.get_next_fire_time(None, self.now())
         return out
 
     # --- running slots -------------------------------------------------------------------------
@@ -165,15 +200,25 @@ class BriefingScheduler:
         now = self.now()
         outcomes = {}
         for topic_id, slot in self.topics.slots_to_retry(
-            since=now - timedelta(seconds=self.grace_seconds), now=now, max_attempts=MAX_SLOT_ATTEMPTS,
-            abandoned_after=ABANDONED_AFTER, backoff=RETRY_BACKOFF,
+            since=now - timedelta(seconds=self.grace_seconds),
+            now=now,
+            max_attempts=MAX_SLOT_ATTEMPTS,
+            abandoned_after=ABANDONED_AFTER,
+            backoff=RETRY_BACKOFF,
         ):
             topic = self.topics.topic_by_id(topic_id)
             if topic is None:
                 continue
             try:
-                outcome = retry_briefing(topics=self.topics, store=self.store, poster=self.poster, topic=topic,
-                                         slot=slot, now=self.now, claimed_by=self.name)
+                outcome = retry_briefing(
+                    topics=self.topics,
+                    store=self.store,
+                    poster=self.poster,
+                    topic=topic,
+                    slot=slot,
+                    now=self.now,
+                    claimed_by=self.name,
+                )
             except Exception:  # the database may be down for a moment; the next poll tries again
                 log.exception("could not retry the %s briefing of %r", topic.kind, topic.name)
                 outcome = "error"
@@ -183,9 +228,16 @@ class BriefingScheduler:
 
     def run_slot(self, topic: TopicConfig, slot: datetime) -> str:
         try:
-            outcome = handle_due_slot(topics=self.topics, store=self.store, poster=self.poster, topic=topic,
-                                      slot=slot, now=self.now, grace_seconds=self.grace_seconds,
-                                      claimed_by=self.name)
+            outcome = handle_due_slot(
+                topics=self.topics,
+                store=self.store,
+                poster=self.poster,
+                topic=topic,
+                slot=slot,
+                now=self.now,
+                grace_seconds=self.grace_seconds,
+                claimed_by=self.name,
+            )
         except Exception:  # the database may be down for a moment; the next slot tries again
             log.exception("could not run the %s briefing of %r", topic.kind, topic.name)
             outcome = "error"

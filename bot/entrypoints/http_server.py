@@ -50,7 +50,9 @@ def wsgi_app(app: App, db: Database, *, signing_secret: str) -> Callable[..., It
 
     def reply(start_response: Any, status: str, body: dict[str, Any]) -> list[bytes]:
         data = json.dumps(body).encode()
-        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        start_response(
+            status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))]
+        )
         return [data]
 
     def application(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
@@ -59,31 +61,52 @@ def wsgi_app(app: App, db: Database, *, signing_secret: str) -> Callable[..., It
             return reply(start_response, "200 OK", {"ok": True})
         if path == "/metrics":
             data = metrics.exposition()
-            start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(data)))])
+            start_response(
+                "200 OK",
+                [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(data)))],
+            )
             return [data]
         if path == "/readyz":
             try:
                 with db.engine.connect() as conn:
                     conn.execute(text("SELECT 1"))
             except Exception as exc:  # any failure means not ready
-                return reply(start_response, "503 Service Unavailable", {"ok": False, "error": str(exc)[:200]})
+                return reply(
+                    start_response,
+                    "503 Service Unavailable",
+                    {"ok": False, "error": str(exc)[:200]},
+                )
             return reply(start_response, "200 OK", {"ok": True})
         length = environ.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > MAX_BODY:
-            return reply(start_response, "413 Payload Too Large", {"ok": False, "error": "body too large"})
+            return reply(
+                start_response, "413 Payload Too Large", {"ok": False, "error": "body too large"}
+            )
         body = environ["wsgi.input"].read(int(length))
         environ["wsgi.input"] = io.BytesIO(body)
         if not _readable(body, environ.get("CONTENT_TYPE", "")):
             # Bolt would fail on it with a 500; answer as Slack's own rules say, signature first.
             if not verifier.is_valid_request(body, _headers(environ)):
-                return reply(start_response, "401 Unauthorized", {"ok": False, "error": "invalid signature"})
-            return reply(start_response, "400 Bad Request", {"ok": False, "error": "malformed payload"})
+                return reply(
+                    start_response, "401 Unauthorized", {"ok": False, "error": "invalid signature"}
+                )
+            return reply(
+                start_response, "400 Bad Request", {"ok": False, "error": "malformed payload"}
+            )
         return slack(environ, start_response)
 
     return application
 
 
-def serve(app: App, db: Database, *, signing_secret: str, host: str, port: int, threads: int = 8) -> None:
+def serve(
+    app: App, db: Database, *, signing_secret: str, host: str, port: int, threads: int = 8
+) -> None:
     from waitress import serve as waitress_serve
 
-    waitress_serve(wsgi_app(app, db, signing_secret=signing_secret), host=host, port=port, threads=threads, ident="briefbot")
+    waitress_serve(
+        wsgi_app(app, db, signing_secret=signing_secret),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="briefbot",
+    )

@@ -37,20 +37,39 @@ class SqlTopicStore:
                 query = query.where(Topic.team_id == team_id)
             return [_config(row) for row in s.scalars(query)]
 
-    def save_topic(self, topic: TopicConfig, *, user_id: str, action: str, now: datetime) -> TopicConfig:
+    def save_topic(
+        self, topic: TopicConfig, *, user_id: str, action: str, now: datetime
+    ) -> TopicConfig:
         """Create or change the topic named ``topic.name``, and audit the change, in one transaction."""
         for attempt in (1, 2):
             try:
                 with self.db.session() as s:
                     row = s.scalar(
-                        select(Topic).where(Topic.team_id == topic.team_id, Topic.name == topic.name)
+                        select(Topic).where(
+                            Topic.team_id == topic.team_id, Topic.name == topic.name
+                        )
                     )
                     before = _config(row).settings() if row is not None else None
                     if row is None:
-                        row = Topic(team_id=topic.team_id, name=topic.name, created_by=user_id, created_at=now)
+                        row = Topic(
+                            team_id=topic.team_id,
+                            name=topic.name,
+                            created_by=user_id,
+                            created_at=now,
+                        )
                         s.add(row)
                     _apply(row, topic, now)
-                    s.add(_audit(topic.team_id, user_id, action, topic.name, before, topic.settings(), now))
+                    s.add(
+                        _audit(
+                            topic.team_id,
+                            user_id,
+                            action,
+                            topic.name,
+                            before,
+                            topic.settings(),
+                            now,
+                        )
+                    )
                     s.flush()
                     return _config(row)
             except IntegrityError:  # created meanwhile by another process: change that one
@@ -58,7 +77,9 @@ class SqlTopicStore:
                     raise
         raise AssertionError("unreachable")
 
-    def delete_topic(self, *, team_id: str, name: str, user_id: str, now: datetime) -> TopicConfig | None:
+    def delete_topic(
+        self, *, team_id: str, name: str, user_id: str, now: datetime
+    ) -> TopicConfig | None:
         with self.db.session() as s:
             row = s.scalar(select(Topic).where(Topic.team_id == team_id, Topic.name == name))
             if row is None:
@@ -72,10 +93,15 @@ class SqlTopicStore:
         """The latest changes first."""
         with self.db.session() as s:
             rows = s.scalars(
-                select(AuditEntry).where(AuditEntry.team_id == team_id)
-                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+                select(AuditEntry)
+                .where(AuditEntry.team_id == team_id)
+                .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                .limit(limit)
             )
-            return [AuditRecord(r.team_id, r.user_id, r.action, r.subject, r.before, r.after, r.at) for r in rows]
+            return [
+                AuditRecord(r.team_id, r.user_id, r.action, r.subject, r.before, r.after, r.at)
+                for r in rows
+            ]
 
     def changes_marker(self) -> tuple[object, ...]:
         """Changes whenever a topic is added, changed or removed, in any process: cheap to poll."""
@@ -93,32 +119,63 @@ class SqlTopicStore:
     # --- briefing slots -----------------------------------------------------------------
 
     def claim_briefing_slot(
-        self, *, topic: TopicConfig, slot: datetime, claimed_by: str, now: datetime, status: str = "claimed"
+        self,
+        *,
+        topic: TopicConfig,
+        slot: datetime,
+        claimed_by: str,
+        now: datetime,
+        status: str = "claimed",
     ) -> bool:
         """True for the one caller, in any process, that gets to handle this slot."""
         try:
             with self.db.session() as s:
-                s.add(BriefingRun(topic_id=topic.id, team_id=topic.team_id, channel_id=topic.channel_id,
-                                  slot=slot, claimed_by=claimed_by[:100], claimed_at=now, status=status))
+                s.add(
+                    BriefingRun(
+                        topic_id=topic.id,
+                        team_id=topic.team_id,
+                        channel_id=topic.channel_id,
+                        slot=slot,
+                        claimed_by=claimed_by[:100],
+                        claimed_at=now,
+                        status=status,
+                    )
+                )
             return True
         except IntegrityError:
             return False
 
     def slots_to_retry(
-        self, *, since: datetime, now: datetime, max_attempts: int, abandoned_after: timedelta,
+        self,
+        *,
+        since: datetime,
+        now: datetime,
+        max_attempts: int,
+        abandoned_after: timedelta,
         backoff: timedelta,
     ) -> list[tuple[int, datetime]]:
         """(topic id, slot) of runs since ``since`` that failed ``backoff`` × attempts ago, or
         whose claimer went quiet for ``abandoned_after`` (it crashed), with attempts left."""
         with self.db.session() as s:
             rows = s.execute(
-                select(BriefingRun.topic_id, BriefingRun.slot, BriefingRun.status, BriefingRun.attempts,
-                       BriefingRun.claimed_at, BriefingRun.posted_at)
-                .where(BriefingRun.slot >= since, BriefingRun.attempts < max_attempts,
-                       BriefingRun.status.in_(("failed", "claimed")), BriefingRun.topic_id.is_not(None))
+                select(
+                    BriefingRun.topic_id,
+                    BriefingRun.slot,
+                    BriefingRun.status,
+                    BriefingRun.attempts,
+                    BriefingRun.claimed_at,
+                    BriefingRun.posted_at,
+                ).where(
+                    BriefingRun.slot >= since,
+                    BriefingRun.attempts < max_attempts,
+                    BriefingRun.status.in_(("failed", "claimed")),
+                    BriefingRun.topic_id.is_not(None),
+                )
             ).all()
 
-        def due(status: str, attempts: int, claimed_at: datetime, posted_at: datetime | None) -> bool:
+        def due(
+            status: str, attempts: int, claimed_at: datetime, posted_at: datetime | None
+        ) -> bool:
             if status == "failed":
                 return posted_at is not None and now - posted_at >= backoff * attempts
             return now - claimed_at >= abandoned_after
@@ -130,19 +187,38 @@ class SqlTopicStore:
         ]
 
     def reclaim_briefing_slot(
-        self, *, topic: TopicConfig, slot: datetime, claimed_by: str, now: datetime, max_attempts: int,
+        self,
+        *,
+        topic: TopicConfig,
+        slot: datetime,
+        claimed_by: str,
+        now: datetime,
+        max_attempts: int,
         abandoned_after: timedelta,
     ) -> bool:
         """Take over a failed or abandoned run; True for the one caller, in any process, that does."""
         with self.db.session() as s:
             done = s.execute(
                 update(BriefingRun)
-                .where(BriefingRun.topic_id == topic.id, BriefingRun.channel_id == topic.channel_id,
-                       BriefingRun.slot == slot, BriefingRun.attempts < max_attempts,
-                       or_(BriefingRun.status == "failed",
-                           and_(BriefingRun.status == "claimed", BriefingRun.claimed_at <= now - abandoned_after)))
-                .values(status="claimed", claimed_by=claimed_by[:100], claimed_at=now,
-                        attempts=BriefingRun.attempts + 1)
+                .where(
+                    BriefingRun.topic_id == topic.id,
+                    BriefingRun.channel_id == topic.channel_id,
+                    BriefingRun.slot == slot,
+                    BriefingRun.attempts < max_attempts,
+                    or_(
+                        BriefingRun.status == "failed",
+                        and_(
+                            BriefingRun.status == "claimed",
+                            BriefingRun.claimed_at <= now - abandoned_after,
+                        ),
+                    ),
+                )
+                .values(
+                    status="claimed",
+                    claimed_by=claimed_by[:100],
+                    claimed_at=now,
+                    attempts=BriefingRun.attempts + 1,
+                )
             )
             return bool(done.rowcount)  # type: ignore[attr-defined]
 
@@ -151,12 +227,21 @@ class SqlTopicStore:
         with self.db.session() as s:
             s.execute(
                 update(BriefingRun)
-                .where(BriefingRun.topic_id == record.topic_id, BriefingRun.channel_id == record.channel_id,
-                       BriefingRun.slot == record.slot)
-                .values(status=record.status, message_ts=record.message_ts,
-                        covered_until=record.covered_until, story_keys=list(record.story_keys),
-                        article_ids=list(record.article_ids), actor_names=list(record.actor_names),
-                        error=record.error, posted_at=now)
+                .where(
+                    BriefingRun.topic_id == record.topic_id,
+                    BriefingRun.channel_id == record.channel_id,
+                    BriefingRun.slot == record.slot,
+                )
+                .values(
+                    status=record.status,
+                    message_ts=record.message_ts,
+                    covered_until=record.covered_until,
+                    story_keys=list(record.story_keys),
+                    article_ids=list(record.article_ids),
+                    actor_names=list(record.actor_names),
+                    error=record.error,
+                    posted_at=now,
+                )
             )
 
     def last_briefing(self, topic_id: int, channel_id: str) -> BriefingRecord | None:
@@ -164,9 +249,13 @@ class SqlTopicStore:
         with self.db.session() as s:
             row = s.scalar(
                 select(BriefingRun)
-                .where(BriefingRun.topic_id == topic_id, BriefingRun.channel_id == channel_id,
-                       BriefingRun.status.in_(COVERING))
-                .order_by(BriefingRun.slot.desc()).limit(1)
+                .where(
+                    BriefingRun.topic_id == topic_id,
+                    BriefingRun.channel_id == channel_id,
+                    BriefingRun.status.in_(COVERING),
+                )
+                .order_by(BriefingRun.slot.desc())
+                .limit(1)
             )
             return _record(row) if row is not None else None
 
@@ -187,23 +276,51 @@ def _apply(row: Topic, topic: TopicConfig, now: datetime) -> None:
 
 def _config(row: Topic) -> TopicConfig:
     return TopicConfig(
-        team_id=row.team_id, name=row.name, channel_id=row.channel_id or "",
-        time_of_day=row.time_of_day, days=row.days, timezone=row.timezone,
-        terms=tuple(row.terms or ()), kind=row.kind, silent_when_empty=row.silent_when_empty,
-        id=row.id, created_by=row.created_by, updated_at=row.updated_at,
+        team_id=row.team_id,
+        name=row.name,
+        channel_id=row.channel_id or "",
+        time_of_day=row.time_of_day,
+        days=row.days,
+        timezone=row.timezone,
+        terms=tuple(row.terms or ()),
+        kind=row.kind,
+        silent_when_empty=row.silent_when_empty,
+        id=row.id,
+        created_by=row.created_by,
+        updated_at=row.updated_at,
     )
 
 
 def _record(row: BriefingRun) -> BriefingRecord:
     return BriefingRecord(
-        topic_id=row.topic_id or 0, channel_id=row.channel_id, slot=row.slot, status=row.status,
-        message_ts=row.message_ts, covered_until=row.covered_until,
-        story_keys=tuple(row.story_keys or ()), article_ids=tuple(row.article_ids or ()),
-        actor_names=tuple(row.actor_names or ()), error=row.error,
+        topic_id=row.topic_id or 0,
+        channel_id=row.channel_id,
+        slot=row.slot,
+        status=row.status,
+        message_ts=row.message_ts,
+        covered_until=row.covered_until,
+        story_keys=tuple(row.story_keys or ()),
+        article_ids=tuple(row.article_ids or ()),
+        actor_names=tuple(row.actor_names or ()),
+        error=row.error,
     )
 
 
-def _audit(team_id: str, user_id: str, action: str, subject: str, before: object, after: object,
-           now: datetime) -> AuditEntry:
-    return AuditEntry(team_id=team_id, user_id=user_id[:32], action=action, subject=subject[:200],
-                      before=before, after=after, at=now)
+def _audit(
+    team_id: str,
+    user_id: str,
+    action: str,
+    subject: str,
+    before: object,
+    after: object,
+    now: datetime,
+) -> AuditEntry:
+    return AuditEntry(
+        team_id=team_id,
+        user_id=user_id[:32],
+        action=action,
+        subject=subject[:200],
+        before=before,
+        after=after,
+        at=now,
+    )

@@ -26,9 +26,9 @@ from bot.briefing.schedule import (
 )
 from bot.errors import NotAllowed, UsageError
 from bot.ports import Poster, Store
-from bot.services import validate_topic
-from bot.topic_text import TopicChange, TopicListing, listing
-from bot.whats_new import compose_due, record_for
+from bot.services.briefing import validate_topic
+from bot.services.followed_text import TopicChange, TopicListing, listing
+from bot.services.whats_new import compose_due, record_for
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +41,38 @@ class TopicStore(Protocol):
     def get_topic(self, *, team_id: str, name: str) -> TopicConfig | None: ...
     def topic_by_id(self, topic_id: int) -> TopicConfig | None: ...
     def list_topics(self, *, team_id: str | None = None) -> list[TopicConfig]: ...
-    def save_topic(self, topic: TopicConfig, *, user_id: str, action: str, now: datetime) -> TopicConfig: ...
-    def delete_topic(self, *, team_id: str, name: str, user_id: str, now: datetime) -> TopicConfig | None: ...
+    def save_topic(
+        self, topic: TopicConfig, *, user_id: str, action: str, now: datetime
+    ) -> TopicConfig: ...
+    def delete_topic(
+        self, *, team_id: str, name: str, user_id: str, now: datetime
+    ) -> TopicConfig | None: ...
     def claim_briefing_slot(
-        self, *, topic: TopicConfig, slot: datetime, claimed_by: str, now: datetime, status: str = "claimed"
+        self,
+        *,
+        topic: TopicConfig,
+        slot: datetime,
+        claimed_by: str,
+        now: datetime,
+        status: str = "claimed",
     ) -> bool: ...
     def reclaim_briefing_slot(
-        self, *, topic: TopicConfig, slot: datetime, claimed_by: str, now: datetime, max_attempts: int,
+        self,
+        *,
+        topic: TopicConfig,
+        slot: datetime,
+        claimed_by: str,
+        now: datetime,
+        max_attempts: int,
         abandoned_after: timedelta,
     ) -> bool: ...
     def slots_to_retry(
-        self, *, since: datetime, now: datetime, max_attempts: int, abandoned_after: timedelta,
+        self,
+        *,
+        since: datetime,
+        now: datetime,
+        max_attempts: int,
+        abandoned_after: timedelta,
         backoff: timedelta,
     ) -> list[tuple[int, datetime]]: ...
     def record_posted(self, record: BriefingRecord, *, now: datetime) -> None: ...
@@ -59,7 +80,9 @@ class TopicStore(Protocol):
     def changes_marker(self) -> tuple[object, ...]: ...
 
 
-def ensure_admin(*, team_id: str, user_id: str, is_admin: AdminCheck, admins: Collection[str]) -> None:
+def ensure_admin(
+    *, team_id: str, user_id: str, is_admin: AdminCheck, admins: Collection[str]
+) -> None:
     if user_id in admins or is_admin(team_id, user_id):
         return
     raise NotAllowed(
@@ -72,8 +95,16 @@ def ensure_admin(*, team_id: str, user_id: str, is_admin: AdminCheck, admins: Co
 
 
 def follow_topic(
-    *, topics: TopicStore, is_admin: AdminCheck, admins: Collection[str] = (), team_id: str,
-    user_id: str, channel_id: str, text: str, default_timezone: str, now: datetime,
+    *,
+    topics: TopicStore,
+    is_admin: AdminCheck,
+    admins: Collection[str] = (),
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    text: str,
+    default_timezone: str,
+    now: datetime,
     resolve_channel: ChannelResolver | None = None,
 ) -> TopicChange:
     """`/brief follow <topic> [terms ...] [at HH:MM] [on days|daily] [tz Zone] [in #channel] [silent]`."""
@@ -81,25 +112,36 @@ def follow_topic(
     request = parse_follow(text)
     name = topic_name(request.topic)
     existing = topics.get_topic(team_id=team_id, name=name)
-    base = existing or TopicConfig(team_id=team_id, name=name, channel_id=channel_id,
-                                   timezone=_zone_or_utc(default_timezone))
+    base = existing or TopicConfig(
+        team_id=team_id, name=name, channel_id=channel_id, timezone=_zone_or_utc(default_timezone)
+    )
     wanted = _apply_request(base, request, resolve_channel)
     if wanted == existing:
         return TopicChange("unchanged", existing, existing, now)
-    saved = topics.save_topic(wanted, user_id=user_id, action="update" if existing else "follow", now=now)
+    saved = topics.save_topic(
+        wanted, user_id=user_id, action="update" if existing else "follow", now=now
+    )
     return TopicChange("update" if existing else "follow", saved, existing, now)
 
 
 def unfollow_topic(
-    *, topics: TopicStore, is_admin: AdminCheck, admins: Collection[str] = (), team_id: str,
-    user_id: str, text: str, now: datetime,
+    *,
+    topics: TopicStore,
+    is_admin: AdminCheck,
+    admins: Collection[str] = (),
+    team_id: str,
+    user_id: str,
+    text: str,
+    now: datetime,
 ) -> TopicChange:
     ensure_admin(team_id=team_id, user_id=user_id, is_admin=is_admin, admins=admins)
     name = topic_name(text)
     gone = topics.delete_topic(team_id=team_id, name=name, user_id=user_id, now=now)
     if gone is None:
-        raise UsageError(f"I do not follow {name!r}. `/brief topics` lists what I follow, "
-                         "e.g. `/brief unfollow ukraine`.")
+        raise UsageError(
+            f"I do not follow {name!r}. `/brief topics` lists what I follow, "
+            "e.g. `/brief unfollow ukraine`."
+        )
     return TopicChange("unfollow", None, gone, now)
 
 
@@ -109,8 +151,16 @@ def list_topics(*, topics: TopicStore, team_id: str, now: datetime) -> list[Topi
 
 
 def set_digest(
-    *, topics: TopicStore, is_admin: AdminCheck, admins: Collection[str] = (), team_id: str,
-    user_id: str, channel_id: str, text: str, default_timezone: str, now: datetime,
+    *,
+    topics: TopicStore,
+    is_admin: AdminCheck,
+    admins: Collection[str] = (),
+    team_id: str,
+    user_id: str,
+    channel_id: str,
+    text: str,
+    default_timezone: str,
+    now: datetime,
 ) -> TopicChange:
     """`/brief digest daily|weekly|off [at HH:MM] [on days] [tz Zone]` in the channel to digest."""
     ensure_admin(team_id=team_id, user_id=user_id, is_admin=is_admin, admins=admins)
@@ -123,11 +173,17 @@ def set_digest(
         topics.delete_topic(team_id=team_id, name=name, user_id=user_id, now=now)
         return TopicChange("digest off", None, existing, now)
     wanted = TopicConfig(
-        team_id=team_id, name=name, channel_id=channel_id, kind=DIGEST, silent_when_empty=True,
+        team_id=team_id,
+        name=name,
+        channel_id=channel_id,
+        kind=DIGEST,
+        silent_when_empty=True,
         time_of_day=request.time_of_day or (existing.time_of_day if existing else "08:00"),
         days=request.days or (EVERY_DAY if request.period == "daily" else "mon"),
-        timezone=request.timezone or (existing.timezone if existing else _zone_or_utc(default_timezone)),
-        id=existing.id if existing else None, created_by=existing.created_by if existing else None,
+        timezone=request.timezone
+        or (existing.timezone if existing else _zone_or_utc(default_timezone)),
+        id=existing.id if existing else None,
+        created_by=existing.created_by if existing else None,
         updated_at=existing.updated_at if existing else None,
     )
     if wanted == existing:
@@ -139,7 +195,9 @@ def set_digest(
 def topic_name(text: str) -> str:
     name = validate_topic(text).lower()
     if name.startswith(DIGEST_PREFIX):
-        raise UsageError(f"a topic may not start with {DIGEST_PREFIX!r}. For example: {FOLLOW_EXAMPLE}")
+        raise UsageError(
+            f"a topic may not start with {DIGEST_PREFIX!r}. For example: {FOLLOW_EXAMPLE}"
+        )
     return name
 
 
@@ -150,13 +208,17 @@ def _zone_or_utc(name: str) -> str:
         return "UTC"
 
 
-def _apply_request(base: TopicConfig, request: FollowRequest, resolve: ChannelResolver | None) -> TopicConfig:
+def _apply_request(
+    base: TopicConfig, request: FollowRequest, resolve: ChannelResolver | None
+) -> TopicConfig:
     channel = request.channel_id
     if channel is None and request.channel_name is not None:
         channel = resolve(request.channel_name) if resolve is not None else None
         if channel is None:
-            raise UsageError(f"I cannot find #{request.channel_name}: pick the channel from the list "
-                             f"Slack offers as you type #. For example: {FOLLOW_EXAMPLE}")
+            raise UsageError(
+                f"I cannot find #{request.channel_name}: pick the channel from the list "
+                f"Slack offers as you type #. For example: {FOLLOW_EXAMPLE}"
+            )
     return replace(
         base,
         terms=base.terms if request.terms is None else request.terms,
@@ -164,12 +226,19 @@ def _apply_request(base: TopicConfig, request: FollowRequest, resolve: ChannelRe
         time_of_day=request.time_of_day or base.time_of_day,
         days=request.days or base.days,
         timezone=request.timezone or base.timezone,
-        silent_when_empty=base.silent_when_empty if request.silent_when_empty is None else request.silent_when_empty,
+        silent_when_empty=base.silent_when_empty
+        if request.silent_when_empty is None
+        else request.silent_when_empty,
     )
 
 
 def import_topics(
-    *, topics: TopicStore, team_id: str, entries: Sequence[Mapping[str, Any]], user_id: str, now: datetime
+    *,
+    topics: TopicStore,
+    team_id: str,
+    entries: Sequence[Mapping[str, Any]],
+    user_id: str,
+    now: datetime,
 ) -> dict[str, list[str]]:
     """Create or change topics from ``seeds/topics.yaml``-style entries; all are checked first."""
     wanted = [_entry_topic(team_id, i, entry) for i, entry in enumerate(entries, 1)]
@@ -188,13 +257,19 @@ def _entry_topic(team_id: str, index: int, entry: Mapping[str, Any]) -> TopicCon
     try:
         name = topic_name(str(entry["name"]))
         channel = str(entry["channel"])
-        channel_id = channel if channel[:1] in "CG" and channel.isalnum() else parse_channel(channel)[0]
+        channel_id = (
+            channel if channel[:1] in "CG" and channel.isalnum() else parse_channel(channel)[0]
+        )
         if not channel_id:
             raise UsageError(f"give the channel's id (C0123ABC), not {channel!r}")
         terms = entry.get("terms") or ()
         return TopicConfig(
-            team_id=team_id, name=name, channel_id=channel_id,
-            terms=tuple(str(t).strip().lower() for t in ([terms] if isinstance(terms, str) else terms)),
+            team_id=team_id,
+            name=name,
+            channel_id=channel_id,
+            terms=tuple(
+                str(t).strip().lower() for t in ([terms] if isinstance(terms, str) else terms)
+            ),
             time_of_day=parse_time(str(entry.get("at", "08:00"))),
             days=parse_days(str(entry.get("days", WEEKDAYS))),
             timezone=validate_timezone(str(entry.get("tz", "UTC"))),
@@ -215,24 +290,53 @@ RETRY_BACKOFF = timedelta(minutes=2)  # a failed run waits this long times its a
 
 
 def handle_due_slot(
-    *, topics: TopicStore, store: Store, poster: Poster, topic: TopicConfig, slot: datetime,
-    now: Callable[[], datetime], grace_seconds: float, claimed_by: str,
+    *,
+    topics: TopicStore,
+    store: Store,
+    poster: Poster,
+    topic: TopicConfig,
+    slot: datetime,
+    now: Callable[[], datetime],
+    grace_seconds: float,
+    claimed_by: str,
 ) -> str:
     """Post the slot's briefing, or skip it (once, logged) when it is past the grace period."""
     late = (now() - slot).total_seconds()
     if late > grace_seconds:
-        if topics.claim_briefing_slot(topic=topic, slot=slot, claimed_by=claimed_by, now=now(), status="skipped"):
-            log.warning("skipped the %s briefing of %r in %s due at %s: %.0f min late, grace is %.0f min",
-                        topic.kind, topic.name, topic.channel_id, slot.isoformat(), late / 60, grace_seconds / 60)
+        if topics.claim_briefing_slot(
+            topic=topic, slot=slot, claimed_by=claimed_by, now=now(), status="skipped"
+        ):
+            log.warning(
+                "skipped the %s briefing of %r in %s due at %s: %.0f min late, grace is %.0f min",
+                topic.kind,
+                topic.name,
+                topic.channel_id,
+                slot.isoformat(),
+                late / 60,
+                grace_seconds / 60,
+            )
             return "skipped"
         return "taken"
-    return post_due_briefing(topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now,
-                             claimed_by=claimed_by)
+    return post_due_briefing(
+        topics=topics,
+        store=store,
+        poster=poster,
+        topic=topic,
+        slot=slot,
+        now=now,
+        claimed_by=claimed_by,
+    )
 
 
 def post_due_briefing(
-    *, topics: TopicStore, store: Store, poster: Poster, topic: TopicConfig, slot: datetime,
-    now: Callable[[], datetime], claimed_by: str,
+    *,
+    topics: TopicStore,
+    store: Store,
+    poster: Poster,
+    topic: TopicConfig,
+    slot: datetime,
+    now: Callable[[], datetime],
+    claimed_by: str,
 ) -> str:
     """Claim the slot, compose what is new, post it, record its ts. Returns what happened:
     ``taken`` (another process has the slot), ``posted``, ``silent`` or ``failed``."""
@@ -240,24 +344,51 @@ def post_due_briefing(
         raise ValueError("only a stored topic has slots")
     if not topics.claim_briefing_slot(topic=topic, slot=slot, claimed_by=claimed_by, now=now()):
         return "taken"
-    return post_claimed_briefing(topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now)
+    return post_claimed_briefing(
+        topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now
+    )
 
 
 def retry_briefing(
-    *, topics: TopicStore, store: Store, poster: Poster, topic: TopicConfig, slot: datetime,
-    now: Callable[[], datetime], claimed_by: str, max_attempts: int = MAX_SLOT_ATTEMPTS,
+    *,
+    topics: TopicStore,
+    store: Store,
+    poster: Poster,
+    topic: TopicConfig,
+    slot: datetime,
+    now: Callable[[], datetime],
+    claimed_by: str,
+    max_attempts: int = MAX_SLOT_ATTEMPTS,
 ) -> str:
     """Post a slot whose run failed (Slack was down) or was abandoned (its process died)."""
-    if not topics.reclaim_briefing_slot(topic=topic, slot=slot, claimed_by=claimed_by, now=now(),
-                                        max_attempts=max_attempts, abandoned_after=ABANDONED_AFTER):
+    if not topics.reclaim_briefing_slot(
+        topic=topic,
+        slot=slot,
+        claimed_by=claimed_by,
+        now=now(),
+        max_attempts=max_attempts,
+        abandoned_after=ABANDONED_AFTER,
+    ):
         return "taken"
-    log.info("retrying the %s briefing of %r in %s due at %s", topic.kind, topic.name, topic.channel_id,
-             slot.isoformat())
-    return post_claimed_briefing(topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now)
+    log.info(
+        "retrying the %s briefing of %r in %s due at %s",
+        topic.kind,
+        topic.name,
+        topic.channel_id,
+        slot.isoformat(),
+    )
+    return post_claimed_briefing(
+        topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now
+    )
 
 
 def post_claimed_briefing(
-    *, topics: TopicStore, store: Store, poster: Poster, topic: TopicConfig, slot: datetime,
+    *,
+    topics: TopicStore,
+    store: Store,
+    poster: Poster,
+    topic: TopicConfig,
+    slot: datetime,
     now: Callable[[], datetime],
 ) -> str:
     """Compose what is new for a slot this process holds, post it and record its ts."""
@@ -265,22 +396,41 @@ def post_claimed_briefing(
     previous = topics.last_briefing(topic.id, topic.channel_id)
     at = now()
     try:
-        briefing, title = compose_due(store=store, topic=topic, slot=slot, previous=previous, now=at)
+        briefing, title = compose_due(
+            store=store, topic=topic, slot=slot, previous=previous, now=at
+        )
         record = record_for(briefing, topic=topic, slot=slot, previous=previous, now=at)
         if briefing.is_empty and topic.silent_when_empty:
             topics.record_posted(replace(record, status="silent"), now=now())
             return "silent"
         if briefing.is_empty:
-            ts = poster.post_text(team_id=topic.team_id, channel_id=topic.channel_id, text=briefing.empty_message)
+            ts = poster.post_text(
+                team_id=topic.team_id, channel_id=topic.channel_id, text=briefing.empty_message
+            )
         else:
-            ts = poster.post_briefing(team_id=topic.team_id, channel_id=topic.channel_id, briefing=briefing,
-                                      title=title)
+            ts = poster.post_briefing(
+                team_id=topic.team_id, channel_id=topic.channel_id, briefing=briefing, title=title
+            )
     except Exception as exc:  # one failed briefing must not stop the scheduler; the run keeps why
-        log.exception("the %s briefing of %r in %s failed", topic.kind, topic.name, topic.channel_id)
-        failed = BriefingRecord(topic.id, topic.channel_id, slot, "failed", error=f"{exc.__class__.__name__}: {exc}"[:1000])
+        log.exception(
+            "the %s briefing of %r in %s failed", topic.kind, topic.name, topic.channel_id
+        )
+        failed = BriefingRecord(
+            topic.id,
+            topic.channel_id,
+            slot,
+            "failed",
+            error=f"{exc.__class__.__name__}: {exc}"[:1000],
+        )
         topics.record_posted(failed, now=now())
         return "failed"
     topics.record_posted(replace(record, message_ts=ts), now=now())
-    log.info("posted the %s briefing of %r in %s (slot %s, ts %s)", topic.kind, topic.name,
-             topic.channel_id, slot.isoformat(), ts)
+    log.info(
+        "posted the %s briefing of %r in %s (slot %s, ts %s)",
+        topic.kind,
+        topic.name,
+        topic.channel_id,
+        slot.isoformat(),
+        ts,
+    )
     return "posted"

@@ -38,7 +38,7 @@ def _prepare(line_no: int, raw: str) -> dict[str, Any]:
         return {"id": doc_id, "title": title or art.title, "text": art.text}
     if isinstance(row.get("text"), str):
         return {"id": doc_id, "title": title, "text": row["text"]}
-    return {"id": doc_id, "error": f"line {line_no}: needs a \"text\" or an \"html\" field"}
+    return {"id": doc_id, "error": f'line {line_no}: needs a "text" or an "html" field'}
 
 
 def analysis_json(analysis: Analysis) -> dict[str, Any]:
@@ -48,7 +48,12 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
             for k in analysis.key_points
         ],
         "actors": [
-            {"name": a.name, "type": str(a.type), "aliases": list(a.aliases), "mentions": a.mentions}
+            {
+                "name": a.name,
+                "type": str(a.type),
+                "aliases": list(a.aliases),
+                "mentions": a.mentions,
+            }
             for a in analysis.actors
         ],
     }

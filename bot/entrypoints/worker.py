@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
 from bot.ports import Analyzer, ArticleTask, Fetcher, ShareRecord, Store
-from bot.services import LEASE_SECONDS, process_articles
+from bot.services.ingest import LEASE_SECONDS, process_articles
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,16 @@ class IngestionPool:
         self.max_attempts = max_attempts
         self.enabled = enabled  # False: leave the queue to `briefbot worker` processes
         self.sweep_seconds = sweep_seconds
-        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="briefbot-ingest")
+        self.executor = ThreadPoolExecutor(
+            max_workers=workers, thread_name_prefix="briefbot-ingest"
+        )
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
         self.on_done: Notify | None = None  # called for swept retries
 
-    def submit(self, article_ids: Sequence[int], notify: Notify | None = None) -> Future[list[ShareRecord]] | None:
+    def submit(
+        self, article_ids: Sequence[int], notify: Notify | None = None
+    ) -> Future[list[ShareRecord]] | None:
         """Process these articles soon; ``notify`` hears how each one ended."""
         if not self.enabled:
             return None
@@ -52,29 +56,45 @@ class IngestionPool:
 
     def _run(self, article_ids: list[int], notify: Notify | None) -> list[ShareRecord]:
         tasks = [
-            t for i in article_ids
-            if (t := self.store.claim_article(i, now=self.now(), lease_seconds=LEASE_SECONDS)) is not None
+            t
+            for i in article_ids
+            if (t := self.store.claim_article(i, now=self.now(), lease_seconds=LEASE_SECONDS))
+            is not None
         ]
         try:
-            return process_articles(store=self.store, fetcher=self.fetcher, analyzer=self.analyzer,
-                                    tasks=tasks, now=self.now, max_attempts=self.max_attempts,
-                                    on_done=notify)
+            return process_articles(
+                store=self.store,
+                fetcher=self.fetcher,
+                analyzer=self.analyzer,
+                tasks=tasks,
+                now=self.now,
+                max_attempts=self.max_attempts,
+                on_done=notify,
+            )
         except Exception:
             log.exception("ingestion of articles %s failed", article_ids)
             raise
 
     def start_sweeper(self) -> None:
         """Pick up retries that are due and jobs left by a crashed process, periodically."""
-        self._sweeper = threading.Thread(target=self._sweep_loop, name="briefbot-sweeper", daemon=True)
+        self._sweeper = threading.Thread(
+            target=self._sweep_loop, name="briefbot-sweeper", daemon=True
+        )
         self._sweeper.start()
 
     def sweep_once(self) -> int:
         self.store.give_up_exhausted(now=self.now(), max_attempts=self.max_attempts)
         tasks = self.store.claim_due(now=self.now(), lease_seconds=LEASE_SECONDS, limit=32)
         if tasks:
-            process_articles(store=self.store, fetcher=self.fetcher, analyzer=self.analyzer,
-                             tasks=tasks, now=self.now, max_attempts=self.max_attempts,
-                             on_done=self.on_done)
+            process_articles(
+                store=self.store,
+                fetcher=self.fetcher,
+                analyzer=self.analyzer,
+                tasks=tasks,
+                now=self.now,
+                max_attempts=self.max_attempts,
+                on_done=self.on_done,
+            )
         return len(tasks)
 
     def _sweep_loop(self) -> None:

@@ -6,8 +6,8 @@ from typing import Any
 
 from bot.errors import BriefbotError
 from handlers.context import Deps
+from handlers.followed_commands import SlackAdmins
 from handlers.home import publish_home
-from handlers.topic_commands import SlackAdmins
 
 
 def register(app: Any, deps: Deps) -> None:
@@ -19,8 +19,12 @@ def register(app: Any, deps: Deps) -> None:
             return
         user = str((body.get("user") or {}).get("id") or "")
         team = str((body.get("team") or {}).get("id") or body.get("team_id") or "")
-        view = deps.topics.modal(team_id=team, name=action.get("value"), default_channel=None,
-                                 timezone=SlackAdmins(client).timezone(user))
+        view = deps.topics.modal(
+            team_id=team,
+            name=action.get("value"),
+            default_channel=None,
+            timezone=SlackAdmins(client).timezone(user),
+        )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.view("topic_save")

@@ -34,7 +34,9 @@ class TopicListing:
     def text(self) -> str:
         t = self.topic
         terms = f" (matching {', '.join(t.terms)})" if t.terms else ""
-        quiet = ", silent when there is nothing new" if t.silent_when_empty and t.kind != DIGEST else ""
+        quiet = (
+            ", silent when there is nothing new" if t.silent_when_empty and t.kind != DIGEST else ""
+        )
         what = f"{label(t)}{terms} in <#{t.channel_id}>" if t.kind != DIGEST else _cap(label(t))
         return f"{what}: {self.schedule}{quiet}"
 
@@ -46,8 +48,10 @@ def listing(topic: TopicConfig, now: datetime) -> TopicListing:
 def topics_text(listings: list[TopicListing]) -> str:
     """The answer to `/brief topics`."""
     if not listings:
-        return ("I follow no topics yet. An admin can start with "
-                "`/brief follow ukraine at 08:00 on mon-fri in #news`.")
+        return (
+            "I follow no topics yet. An admin can start with "
+            "`/brief follow ukraine at 08:00 on mon-fri in #news`."
+        )
     return "\n".join(["Topics I follow:", *(f"• {item.text}" for item in listings)])
 
 

@@ -13,14 +13,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app import Container, utcnow
+from bot.entrypoints.worker import IngestionPool
 from bot.errors import ConfigError
-from bot.worker import IngestionPool
 from handlers import register_all
 from handlers.capture import tell_sharers_of_failure
 from handlers.context import Deps
+from handlers.followed_commands import TopicCommands
 from handlers.poster import SlackPoster, web_client
-from handlers.topic_commands import TopicCommands
-from storage.topics import SqlTopicStore
+from storage.followed_topics import SqlTopicStore
 
 log = logging.getLogger(__name__)
 PRIVACY_TTL = 600.0
@@ -55,10 +55,16 @@ class ChannelPrivacy:
             return hit[1]
         try:
             info = client.conversations_info(channel=channel_id).get("channel") or {}
-            private = any(info.get(k) for k in ("is_private", "is_im", "is_mpim", "is_ext_shared", "is_shared"))
+            private = any(
+                info.get(k)
+                for k in ("is_private", "is_im", "is_mpim", "is_ext_shared", "is_shared")
+            )
         except SlackApiError as exc:
-            log.warning("conversations.info %s failed (%s): treating it as private", channel_id,
-                        exc.response.get("error"))
+            log.warning(
+                "conversations.info %s failed (%s): treating it as private",
+                channel_id,
+                exc.response.get("error"),
+            )
             private = True
         with self._lock:
             self._cache[key] = (time.monotonic(), private)
@@ -75,7 +81,9 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
     if not s.slack_bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set: the bot token (xoxb-...) of your Slack app")
     if http and not s.slack_signing_secret:
-        raise ConfigError("SLACK_SIGNING_SECRET is not set: `briefbot serve` verifies every request with it")
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set: `briefbot serve` verifies every request with it"
+        )
     client = web_client(s.slack_bot_token, s.api_url)
     logging.getLogger("slack_bolt.App").addFilter(_TOKEN_FILTER)  # added once, however often called
     app = App(
@@ -85,12 +93,25 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
         request_verification_enabled=http,
         token_verification_enabled=True,
     )
-    pool = IngestionPool(store=container.store, fetcher=container.fetcher, analyzer=container.analyzer,
-                         now=utcnow, workers=s.workers, max_attempts=s.max_attempts, enabled=ingest_here)
+    pool = IngestionPool(
+        store=container.store,
+        fetcher=container.fetcher,
+        analyzer=container.analyzer,
+        now=utcnow,
+        workers=s.workers,
+        max_attempts=s.max_attempts,
+        enabled=ingest_here,
+    )
     background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefbot-slack")
     deps = Deps(
-        settings=s, store=container.store, pool=pool, poster=SlackPoster(client), now=utcnow,
-        background=background, bot_user_id=_bot_user_id(client), channel_privacy=ChannelPrivacy(),
+        settings=s,
+        store=container.store,
+        pool=pool,
+        poster=SlackPoster(client),
+        now=utcnow,
+        background=background,
+        bot_user_id=_bot_user_id(client),
+        channel_privacy=ChannelPrivacy(),
         topics=TopicCommands(topics=SqlTopicStore(container.db), settings=s, now=utcnow),
     )
     pool.on_done = partial(tell_sharers_of_failure, container.store, deps.poster)
@@ -106,4 +127,6 @@ def _bot_user_id(client: WebClient) -> str:
     try:
         return str(client.auth_test().get("user_id") or "")
     except SlackApiError as exc:
-        raise ConfigError(f"SLACK_BOT_TOKEN was refused by Slack ({exc.response.get('error')})") from None
+        raise ConfigError(
+            f"SLACK_BOT_TOKEN was refused by Slack ({exc.response.get('error')})"
+        ) from None

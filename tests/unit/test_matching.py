@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.briefing.compose import MIN_RELEVANCE
-from bot.briefing.topics import TopicQuery, related_actors, score_article, topic_query
+from bot.briefing.matching import TopicQuery, related_actors, score_article, topic_query
 from tests.unit.builders import GROUP, ORG, PLACE, actor, article
 
 UKRAINE = topic_query("ukraine")

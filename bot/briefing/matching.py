@@ -43,11 +43,15 @@ def topic_query(topic: str, extra_terms: Iterable[str] = ()) -> TopicQuery:
             if len(w) > 2:
                 parts |= _expand(w)
     parts -= terms
-    return TopicQuery(topic=topic.strip(), terms=_without_plurals(terms), parts=_without_plurals(parts))
+    return TopicQuery(
+        topic=topic.strip(), terms=_without_plurals(terms), parts=_without_plurals(parts)
+    )
 
 
 def _pattern(term: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + re.escape(term).replace(r"\ ", r"\s+") + r"(?:'s|s)?(?!\w)", re.I)
+    return re.compile(
+        r"(?<!\w)" + re.escape(term).replace(r"\ ", r"\s+") + r"(?:'s|s)?(?!\w)", re.I
+    )
 
 
 def score_article(query: TopicQuery, article: ArticleView) -> tuple[float, tuple[str, ...]]:

@@ -20,7 +20,7 @@ from bot.briefing.render import title_case
 from bot.briefing.schedule import day_set, describe_moment, previous_slot
 from bot.briefing.stories import STORY_WINDOW, story_key
 from bot.ports import Store
-from bot.services import brief
+from bot.services.briefing import brief
 
 T = TypeVar("T")
 MAX_REMEMBERED = 2000  # story keys, article ids and actor names kept per topic and channel
@@ -34,9 +34,15 @@ def window_start(topic: TopicConfig, slot: datetime, previous: BriefingRecord | 
     return previous_slot(topic.schedule, slot - timedelta(seconds=1))
 
 
-def since_label(topic: TopicConfig, slot: datetime, previous: BriefingRecord | None, now: datetime) -> str:
+def since_label(
+    topic: TopicConfig, slot: datetime, previous: BriefingRecord | None, now: datetime
+) -> str:
     """``Monday 08:00``: the previous briefing's slot (or the schedule's), in the topic's zone."""
-    since = previous.slot if previous is not None else previous_slot(topic.schedule, slot - timedelta(seconds=1))
+    since = (
+        previous.slot
+        if previous is not None
+        else previous_slot(topic.schedule, slot - timedelta(seconds=1))
+    )
     return describe_moment(since, topic.schedule.zone, now=now, long=True)
 
 
@@ -45,17 +51,29 @@ def digest_title(topic: TopicConfig) -> str:
 
 
 def compose_due(
-    *, store: Store, topic: TopicConfig, slot: datetime, previous: BriefingRecord | None, now: datetime
+    *,
+    store: Store,
+    topic: TopicConfig,
+    slot: datetime,
+    previous: BriefingRecord | None,
+    now: datetime,
 ) -> tuple[Briefing, str]:
     """The briefing for this slot and its title (for the Slack header and notification)."""
     label = since_label(topic, slot, previous, now)
     if topic.kind == DIGEST:
-        briefing = compose_digest(store=store, topic=topic, after=window_start(topic, slot, previous), now=now)
+        briefing = compose_digest(
+            store=store, topic=topic, after=window_start(topic, slot, previous), now=now
+        )
         empty = f"Nothing was shared in <#{topic.channel_id}> since {label}."
         title = f"{digest_title(topic)}: what was shared here since {label}"
     else:
-        briefing = compose_topic(store=store, topic=topic, after=window_start(topic, slot, previous),
-                                 previous=previous, now=now)
+        briefing = compose_topic(
+            store=store,
+            topic=topic,
+            after=window_start(topic, slot, previous),
+            previous=previous,
+            now=now,
+        )
         empty = f"Nothing new on {title_case(topic.name)} since {label}."
         title = f"{title_case(topic.name)}: what is new since {label}"
     if briefing.is_empty:
@@ -64,12 +82,25 @@ def compose_due(
 
 
 def compose_topic(
-    *, store: Store, topic: TopicConfig, after: datetime, previous: BriefingRecord | None, now: datetime
+    *,
+    store: Store,
+    topic: TopicConfig,
+    after: datetime,
+    previous: BriefingRecord | None,
+    now: datetime,
 ) -> Briefing:
     def brief_after(start: datetime, **options: object) -> Briefing:
-        return brief(store=store, topic=topic.name, now=now, since=timedelta(0), after=start,
-                     team_id=topic.team_id, channel_id=topic.channel_id, terms=topic.terms,
-                     **options)  # type: ignore[arg-type]
+        return brief(
+            store=store,
+            topic=topic.name,
+            now=now,
+            since=timedelta(0),
+            after=start,
+            team_id=topic.team_id,
+            channel_id=topic.channel_id,
+            terms=topic.terms,
+            **options,
+        )  # type: ignore[arg-type]
 
     known = set(previous.actor_names) if previous is not None else None
     briefing = brief_after(after, known_actors=known)
@@ -81,7 +112,11 @@ def compose_topic(
 
     def status(story: Story) -> str:
         related = set().union(*(groups.get(a.id, {a.id}) for a in story.articles))
-        return "update" if related & briefed_ids or story_key(story.articles) in briefed_keys else "new"
+        return (
+            "update"
+            if related & briefed_ids or story_key(story.articles) in briefed_keys
+            else "new"
+        )
 
     return replace(briefing, stories=tuple(replace(s, status=status(s)) for s in briefing.stories))
 
@@ -103,13 +138,22 @@ def _shared_here(view: ArticleView, channel_id: str) -> ArticleView | None:
 
 
 def record_for(
-    briefing: Briefing, *, topic: TopicConfig, slot: datetime, previous: BriefingRecord | None, now: datetime
+    briefing: Briefing,
+    *,
+    topic: TopicConfig,
+    slot: datetime,
+    previous: BriefingRecord | None,
+    now: datetime,
 ) -> BriefingRecord:
     """What this briefing covered, added to what earlier ones covered."""
-    before = previous or BriefingRecord(topic_id=topic.id or 0, channel_id=topic.channel_id, slot=slot, status="")
+    before = previous or BriefingRecord(
+        topic_id=topic.id or 0, channel_id=topic.channel_id, slot=slot, status=""
+    )
     keys = [story_key(s.articles) for s in briefing.stories]
     ids = [a.id for s in briefing.stories for a in s.articles]
-    names = [a.name for a in briefing.leading_actors] + [a.name for s in briefing.stories for a in s.actors]
+    names = [a.name for a in briefing.leading_actors] + [
+        a.name for s in briefing.stories for a in s.actors
+    ]
     return BriefingRecord(
         topic_id=topic.id or 0,
         channel_id=topic.channel_id,

@@ -1,18 +1,16 @@
-"""Use cases. Keyword-only functions; their collaborators come in as arguments."""
+"""Ingesting links: record the shares, then fetch, read and analyse the articles."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from bot.briefing.compose import compose_briefing
 from bot.briefing.links import canonical_url
-from bot.briefing.model import Analysis, ArticleView, Briefing
-from bot.briefing.topics import TopicQuery, related_actors, score_article, topic_query
-from bot.errors import BriefbotError, ExtractionError, UsageError
+from bot.briefing.model import Analysis
+from bot.errors import BriefbotError, ExtractionError
 from bot.extraction.fetch import TransientFetchError
 from bot.extraction.html import ExtractedArticle, extract_article
 from bot.metrics import ARTICLES
@@ -51,7 +49,11 @@ def record_links(
         if canonical in seen:
             continue
         seen.add(canonical)
-        out.append(LinkCapture(url, canonical, store.record_share(canonical_url=canonical, url=url, share=share)))
+        out.append(
+            LinkCapture(
+                url, canonical, store.record_share(canonical_url=canonical, url=url, share=share)
+            )
+        )
     return out
 
 
@@ -102,7 +104,9 @@ def process_articles(
             transient = isinstance(page, TransientFetchError) and task.attempts < max_attempts
             retry_at = now() + retry_delay(task.attempts) if transient else None
             store.save_failure(task.article_id, reason=str(page), retry_at=retry_at, now=now())
-            log.info("article %s failed (%s)%s", task.url, page, " - will retry" if retry_at else "")
+            log.info(
+                "article %s failed (%s)%s", task.url, page, " - will retry" if retry_at else ""
+            )
         record = store.article_record(task.article_id)
         assert record is not None
         ARTICLES.labels("retry" if record.status == "pending" else record.status).inc()
@@ -135,8 +139,13 @@ def page_content(article: ExtractedArticle) -> PageContent:
     if published is not None and published.tzinfo is None:
         published = published.replace(tzinfo=UTC)  # a page's bare date: read as UTC
     return PageContent(
-        title=article.title, text=article.text, outlet=article.outlet, author=article.author,
-        published_at=published, language=article.language, quality=article.quality,
+        title=article.title,
+        text=article.text,
+        outlet=article.outlet,
+        author=article.author,
+        published_at=published,
+        language=article.language,
+        quality=article.quality,
     )
 
 
@@ -171,89 +180,18 @@ def ingest_links(
         for t in [store.claim_article(c.record.article_id, now=now(), lease_seconds=LEASE_SECONDS)]
         if t is not None
     ]
-    process_articles(store=store, fetcher=fetcher, analyzer=analyzer, tasks=tasks, now=now,
-                     max_attempts=max_attempts, on_done=on_done)
+    process_articles(
+        store=store,
+        fetcher=fetcher,
+        analyzer=analyzer,
+        tasks=tasks,
+        now=now,
+        max_attempts=max_attempts,
+        on_done=on_done,
+    )
     return [
-        LinkCapture(c.url, c.canonical, store.article_record(c.record.article_id)) if c.record else c
+        LinkCapture(c.url, c.canonical, store.article_record(c.record.article_id))
+        if c.record
+        else c
         for c in captures
     ]
-
-
-def parse_since(value: str | None, *, default_days: int) -> timedelta:
-    """``3d``, ``12h``, ``2w``, ``90m`` or a bare number of days; a minute to ten years."""
-    if not value:
-        return timedelta(days=default_days)
-    raw = value.strip().lower()
-    units = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-    number, unit = (raw[:-1], raw[-1]) if raw[-1:] in units else (raw, "d")
-    try:
-        window = timedelta(**{units[unit]: float(number)})
-    except (ValueError, OverflowError):
-        raise UsageError(f"cannot read the time window {value!r}: use e.g. 3d, 12h or 2w") from None
-    if not timedelta(minutes=1) <= window <= timedelta(days=3650):
-        raise UsageError(f"the time window {value!r} must be between a minute and ten years")
-    return window
-
-
-def validate_topic(topic: str) -> str:
-    cleaned = " ".join(topic.split())
-    if not cleaned:
-        raise UsageError("say what the briefing is about, e.g. `ukraine` or `energy prices`")
-    if len(cleaned) > MAX_TOPIC_LENGTH:
-        raise UsageError(f"a topic is at most {MAX_TOPIC_LENGTH} characters")
-    if not any(c.isalnum() for c in cleaned):
-        raise UsageError(f"{cleaned!r} has no words to search for")
-    return cleaned
-
-
-def brief(
-    *,
-    store: Store,
-    topic: str,
-    now: datetime,
-    since: timedelta,
-    team_id: str | None = None,
-    channel_id: str | None = None,
-    terms: Sequence[str] = (),
-    max_stories: int = 5,
-    briefed_stories: Iterable[str] | None = None,
-    known_actors: Iterable[str] | None = None,
-    after: datetime | None = None,
-) -> Briefing:
-    """The briefing on ``topic`` from articles shared in the window (``after`` overrides it)."""
-    topic = validate_topic(topic)
-    start = after if after is not None else now - since
-    query = topic_query(topic, terms)
-    articles = _matching(store, query, since=start, team_id=team_id, channel_id=channel_id)
-    return compose_briefing(
-        topic, articles, now=now, since=start, max_stories=max_stories,
-        briefed_stories=set(briefed_stories) if briefed_stories is not None else None,
-        known_actors=set(known_actors) if known_actors is not None else None,
-    )
-
-
-def _matching(
-    store: Store, query: TopicQuery, *, since: datetime, team_id: str | None, channel_id: str | None
-) -> list[ArticleView]:
-    """Articles that say the topic's words, then those naming actors specific to it."""
-
-    def search(q: TopicQuery) -> list[ArticleView]:
-        return store.search_articles(q, since=since, team_id=team_id, channel_id=channel_id)
-
-    scored: dict[int, ArticleView] = {}
-    for view in search(query):
-        relevance, matched = score_article(query, view)
-        if relevance > 0:
-            scored[view.id] = replace(view, relevance=relevance, matched=matched)
-    literal = list(scored.values())
-    candidates = related_actors(literal, {})
-    specific = related_actors(literal, store.actor_article_counts(candidates)) if candidates else []
-    if specific:
-        widened = TopicQuery(query.topic, query.terms, tuple(specific))
-        for view in search(TopicQuery(query.topic, (), tuple(specific))):
-            if view.id not in scored:
-                relevance, matched = score_article(widened, view)
-                if relevance > 0:
-                    # Matched through its actors only: ranked below literal matches.
-                    scored[view.id] = replace(view, relevance=0.7 * relevance, matched=matched)
-    return list(scored.values())

@@ -1,0 +1,1 @@
+"""Use cases: keyword-only functions whose collaborators (ports) come in as arguments."""

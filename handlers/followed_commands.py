@@ -1,0 +1,252 @@
+"""`/brief follow|unfollow|topics|digest` and the App Home topic editor, over bot.services.followed_topics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.briefing.followed import DIGEST, TopicConfig
+from bot.config import Settings
+from bot.services.followed_text import listing, topics_text
+from bot.services.followed_topics import (
+    TopicStore,
+    follow_topic,
+    list_topics,
+    set_digest,
+    unfollow_topic,
+)
+from handlers.blocks import Block, context, escape, header, section
+from handlers.context import log
+
+
+class SlackAdmins:
+    """Workspace admins and owners, from users.info (asked each time: rights can change)."""
+
+    def __init__(self, client: Any):
+        self.client = client
+
+    def __call__(self, team_id: str, user_id: str) -> bool:
+        user = self._user(user_id)
+        return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+
+    def timezone(self, user_id: str) -> str:
+        return str(self._user(user_id).get("tz") or "UTC")
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        try:
+            return dict(self.client.users_info(user=user_id).get("user") or {})
+        except SlackApiError as exc:
+            log.warning(
+                "users.info %s failed (%s): treated as a member", user_id, exc.response.get("error")
+            )
+            return {}
+
+
+class TopicCommands:
+    """What `deps.topics` is: each method answers in Slack mrkdwn."""
+
+    def __init__(self, *, topics: TopicStore, settings: Settings, now: Callable[[], datetime]):
+        self.topics, self.settings, self.now = topics, settings, now
+
+    def handle(self, *, command: dict[str, Any], text: str, client: Any) -> str:
+        verb, _, rest = text.partition(" ")
+        team, user, channel = command["team_id"], command["user_id"], command["channel_id"]
+        admins = SlackAdmins(client)
+        common = {
+            "topics": self.topics,
+            "is_admin": admins,
+            "admins": self.settings.admins,
+            "team_id": team,
+            "user_id": user,
+            "now": self.now(),
+        }
+        verb = verb.lower()
+        if verb == "topics":
+            return topics_text(list_topics(topics=self.topics, team_id=team, now=self.now()))
+        if verb == "unfollow":
+            return unfollow_topic(**common, text=rest).message
+        if verb == "digest":
+            return set_digest(
+                **common, channel_id=channel, text=rest, default_timezone=admins.timezone(user)
+            ).message
+        return follow_topic(
+            **common, channel_id=channel, text=rest, default_timezone=admins.timezone(user)
+        ).message
+
+    def home_blocks(self, *, team_id: str) -> list[Block]:
+        topics = self.topics.list_topics(team_id=team_id)
+        blocks: list[Block] = [header("Followed topics")]
+        for topic in topics[:20]:
+            blocks.append(_topic_row(topic, self.now()))
+        if not topics:
+            blocks.append(
+                context("No topics yet. Admins can add one below or with `/brief follow`.")
+            )
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": "topic_add",
+                        "text": {"type": "plain_text", "text": "Add a topic"},
+                        "style": "primary",
+                    }
+                ],
+            }
+        )
+        return blocks
+
+    def modal(
+        self, *, team_id: str, name: str | None, default_channel: str | None, timezone: str
+    ) -> dict[str, Any]:
+        topic = self.topics.get_topic(team_id=team_id, name=name) if name else None
+        return topic_modal(topic, default_channel=default_channel, timezone=timezone)
+
+    def save_from_modal(
+        self, *, team_id: str, user_id: str, values: dict[str, Any], client: Any
+    ) -> str:
+        text = follow_text_from_modal(values)
+        admins = SlackAdmins(client)
+        return follow_topic(
+            topics=self.topics,
+            is_admin=admins,
+            admins=self.settings.admins,
+            team_id=team_id,
+            user_id=user_id,
+            channel_id=_value(values, "channel") or "",
+            text=text,
+            default_timezone=admins.timezone(user_id),
+            now=self.now(),
+        ).message
+
+
+def _topic_row(topic: TopicConfig, now: datetime) -> Block:
+    row = section(escape(listing(topic, now).text).replace("&lt;#", "<#").replace("&gt;", ">"))
+    if topic.kind != DIGEST:
+        row["accessory"] = {
+            "type": "button",
+            "action_id": "topic_edit",
+            "value": topic.name[:2000],
+            "text": {"type": "plain_text", "text": "Edit"},
+        }
+    return row
+
+
+DAY_CHOICES = {"mon-fri": "Weekdays", "mon-sun": "Every day", "mon": "Mondays", "fri": "Fridays"}
+
+
+def topic_modal(
+    topic: TopicConfig | None, *, default_channel: str | None, timezone: str
+) -> dict[str, Any]:
+    """The add/edit modal; its inputs map one to one onto `/brief follow` parts."""
+    days = topic.days if topic else "mon-fri"
+    choices = dict(DAY_CHOICES)
+    choices.setdefault(days, days)
+    options = [
+        {"text": {"type": "plain_text", "text": label}, "value": value}
+        for value, label in choices.items()
+    ]
+    initial = next(o for o in options if o["value"] == days)
+
+    def text_input(
+        block_id: str, label: str, value: str, hint: str = "", optional: bool = False
+    ) -> Block:
+        element: dict[str, Any] = {"type": "plain_text_input", "action_id": "value"}
+        if value:
+            element["initial_value"] = value
+        block: Block = {
+            "type": "input",
+            "block_id": block_id,
+            "optional": optional,
+            "element": element,
+            "label": {"type": "plain_text", "text": label},
+        }
+        if hint:
+            block["hint"] = {"type": "plain_text", "text": hint}
+        return block
+
+    channel: dict[str, Any] = {
+        "type": "conversations_select",
+        "action_id": "value",
+        "filter": {"include": ["public", "private"], "exclude_bot_users": True},
+    }
+    if (topic and topic.channel_id) or default_channel:
+        channel["initial_conversation"] = topic.channel_id if topic else default_channel
+    blocks = [
+        text_input(
+            "topic",
+            "Topic",
+            topic.name if topic else "",
+            "What the briefing is about, e.g. energy prices",
+        ),
+        text_input(
+            "terms",
+            "Also match",
+            ", ".join(topic.terms) if topic else "",
+            "Comma-separated words, e.g. gas, electricity, ofgem",
+            optional=True,
+        ),
+        {
+            "type": "input",
+            "block_id": "channel",
+            "element": channel,
+            "label": {"type": "plain_text", "text": "Post in"},
+        },
+        {
+            "type": "input",
+            "block_id": "time",
+            "label": {"type": "plain_text", "text": "Time of day"},
+            "element": {
+                "type": "timepicker",
+                "action_id": "value",
+                "initial_time": topic.time_of_day if topic else "08:00",
+            },
+        },
+        {
+            "type": "input",
+            "block_id": "days",
+            "label": {"type": "plain_text", "text": "Days"},
+            "element": {
+                "type": "static_select",
+                "action_id": "value",
+                "options": options,
+                "initial_option": initial,
+            },
+        },
+        text_input("tz", "Time zone", topic.timezone if topic else timezone, "e.g. Europe/London"),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": "topic_save",
+        "title": {"type": "plain_text", "text": "Followed topic"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def _value(values: dict[str, Any], block_id: str) -> str | None:
+    item = (values.get(block_id) or {}).get("value") or {}
+    for key in ("value", "selected_conversation", "selected_time"):
+        if item.get(key):
+            return str(item[key])
+    option = item.get("selected_option") or {}
+    return str(option["value"]) if option.get("value") else None
+
+
+def follow_text_from_modal(values: dict[str, Any]) -> str:
+    """The modal's answers as the `/brief follow` text they mean (one parser validates both)."""
+    parts = [(_value(values, "topic") or "").strip()]
+    terms = (_value(values, "terms") or "").strip()
+    for prefix, block in (("at", "time"), ("on", "days"), ("tz", "tz")):
+        if value := _value(values, block):
+            parts.append(f"{prefix} {value.strip()}")
+    if channel := _value(values, "channel"):
+        parts.append(f"in <#{channel}>")
+    if terms:
+        parts.append(f"terms {terms}")
+    return " ".join(parts)
