@@ -8,6 +8,18 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+# Why not courlan (trafilatura's URL library): canonical URLs are stored as the key that
+# joins a new share to an article already read, so their rules cannot move with a
+# dependency, and courlan.normalize_url/clean_url differ from ours case by case. It keeps
+# the fragment (strict=True drops it, but then keeps only whitelisted query parameters),
+# leaves "https://example.com" without its "/" and "example.com." with its dot, decodes
+# punycode to Unicode where we encode to ASCII, lower-cases the user name, rewrites the path
+# ("//" and "/../" collapsed, spaces quoted), drops blank parameters ("?id="), and refuses
+# nothing (ftp:, mailto:, port 99999, "exa mple.com" all come back as URLs). Its tracker
+# pattern also strips real parameters (source, keyword, session, uid, campaign_id) and
+# misses some of ours (ocid, cmpid, smid, si, spm, share, guccounter...). test_links.py
+# pins the fragment, "/", dot, punycode and refusal cases.
+
 # Query parameters that identify a campaign or a click, never the article.
 TRACKING_PARAMS = frozenset(
     {
