@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from bot.briefing.keypoints import select_key_points
-from bot.extraction.nlp import DEFAULT_MODEL, MAX_CHARS, load_pipeline, to_annotated
+from bot.config import DEFAULT_SPACY_MODEL
+from bot.extraction.nlp import MAX_CHARS, load_pipeline, to_annotated
 
 BUDGET = 0.20
 RESULTS = Path(__file__).resolve().parent / "results" / "keypoints_speed.json"
@@ -26,7 +27,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "keypoints_speed.json"
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data", nargs="?", default="../shared/eval", type=Path)
-    ap.add_argument("--model", default=DEFAULT_MODEL)
+    ap.add_argument("--model", default=DEFAULT_SPACY_MODEL)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 

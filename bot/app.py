@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from bot import metrics
 from bot.config import Settings
 from bot.extraction.fetch import SafeFetcher
+from bot.extraction.html import ArticleReader
 from bot.extraction.nlp import SpacyAnalyzer
 from storage.db import Database
 from storage.repository import SqlStore
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -25,6 +21,7 @@ class Container:
     db: Database
     store: SqlStore
     fetcher: SafeFetcher
+    reader: ArticleReader
     analyzer: SpacyAnalyzer
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -57,6 +54,7 @@ def build(settings: Settings, *, upgrade: bool = True) -> Container:
             timeout=settings.fetch_timeout,
             max_bytes=settings.fetch_max_bytes,
         ),
+        reader=ArticleReader(),
         analyzer=SpacyAnalyzer(settings.spacy_model),
     )
 

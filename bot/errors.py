@@ -4,6 +4,7 @@ BriefbotError
  +-- ConfigError          a setting is missing or malformed (names the variable)
  +-- FetchError           an article could not be fetched (reason is user-facing)
  |    +-- RefusedURL      the URL is not allowed: scheme, private address, bad form
+ |    +-- TransientFetchError  worth retrying later: timeout, dropped connection, 5xx, 429
  +-- ExtractionError      the page held no readable article
  +-- UsageError           a command was malformed (message carries an example)
  +-- NotAllowed           the user lacks the right to do this
@@ -27,6 +28,10 @@ class FetchError(BriefbotError):
 
 class RefusedURL(FetchError):
     pass
+
+
+class TransientFetchError(FetchError):
+    """Worth retrying later: a timeout, a dropped connection, a 5xx or 429 answer."""
 
 
 class ExtractionError(BriefbotError):

@@ -13,6 +13,8 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from bot.briefing.status import ArticleStatus
+
 REGISTRY = CollectorRegistry(auto_describe=True)
 
 SLACK_REQUESTS = Counter(
@@ -60,7 +62,7 @@ class QueueCollector:
             counts = self.counts()
         except Exception:  # a scrape during a database outage reports nothing, not an error page
             counts = {}
-        for status in ("pending", "done", "failed"):
+        for status in ArticleStatus:
             family.add_metric([status], counts.get(status, 0))
         yield family
 

@@ -1,14 +1,21 @@
-"""The Protocols the services depend on. ``storage`` and ``bot.extraction`` implement them."""
+"""The Protocols the services depend on, and the values that cross them.
+
+``storage`` implements :class:`Store` and :class:`TopicStore`; ``bot.extraction``
+implements :class:`Fetcher`, :class:`PageReader` and :class:`Analyzer`; the Slack edge
+implements :class:`Poster`. Services import these, never the adapters.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from datetime import datetime, timedelta
+from typing import Protocol
 
+from bot.briefing.followed import BriefingRecord, TopicConfig
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Analysis, ArticleView, Briefing
+from bot.briefing.status import ArticleStatus, RunStatus, TextQuality
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +32,8 @@ class NewShare:
 @dataclass(frozen=True, slots=True)
 class ShareRecord:
     article_id: int
-    status: str  # the article's: pending, done or failed
+    status: ArticleStatus
     new_article: bool
-    new_share: bool
     failure_reason: str | None = None
 
 
@@ -39,16 +45,27 @@ class ArticleTask:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchedPage:
+    """A page as the fetcher received it: decoded text, not yet read."""
+
+    url: str  # after redirects
+    status: int
+    content_type: str  # "text/html", or "text/plain" for a local text file
+    html: str  # the decoded body
+
+
+@dataclass(frozen=True, slots=True)
 class PageContent:
-    """What extraction found on a page (mirrors ``bot.extraction.html.ExtractedArticle``)."""
+    """What reading a page found: its article's main text and metadata."""
 
     title: str
     text: str
     outlet: str
-    author: str | None
-    published_at: datetime | None
-    language: str | None
-    quality: str
+    author: str | None = None
+    published_at: datetime | None = None  # always aware (a page's bare date is read as UTC)
+    language: str | None = None
+    quality: TextQuality = TextQuality.FULL
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,18 +74,26 @@ class Capture:
 
     url: str
     title: str
-    status: str
+    status: ArticleStatus
     failure_reason: str | None
     user_id: str
     shared_at: datetime
 
 
 class Fetcher(Protocol):
-    def fetch(self, url: str) -> Any: ...  # -> FetchedPage with .url and .html
+    """Fetches a link safely; raises ``FetchError`` (``TransientFetchError``: retry later)."""
+
+    def fetch(self, url: str) -> FetchedPage: ...
+
+
+class PageReader(Protocol):
+    """Finds the article in a fetched page; raises ``ExtractionError`` when it holds none."""
+
+    def read(self, page: FetchedPage) -> PageContent: ...
 
 
 class Analyzer(Protocol):
-    def analyze_many(self, items: Iterable[tuple[str, str]]) -> Iterator[Analysis]: ...
+    """Key points and actors of ``(title, text)`` pairs, in order; safe across threads."""
 
     def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[Analysis]: ...
 
@@ -131,3 +156,58 @@ class Poster(Protocol):
     ) -> str: ...
 
     def post_text(self, *, team_id: str, channel_id: str, text: str) -> str: ...
+
+
+class TopicStore(Protocol):
+    """Followed topics, their audit log and the claims on their briefing slots."""
+
+    def get_topic(self, *, team_id: str, name: str) -> TopicConfig | None: ...
+
+    def topic_by_id(self, topic_id: int) -> TopicConfig | None: ...
+
+    def list_topics(self, *, team_id: str | None = None) -> list[TopicConfig]: ...
+
+    def save_topic(
+        self, topic: TopicConfig, *, user_id: str, action: str, now: datetime
+    ) -> TopicConfig: ...
+
+    def delete_topic(
+        self, *, team_id: str, name: str, user_id: str, now: datetime
+    ) -> TopicConfig | None: ...
+
+    def claim_briefing_slot(
+        self,
+        *,
+        topic: TopicConfig,
+        slot: datetime,
+        claimed_by: str,
+        now: datetime,
+        status: RunStatus = RunStatus.CLAIMED,
+    ) -> bool: ...
+
+    def reclaim_briefing_slot(
+        self,
+        *,
+        topic: TopicConfig,
+        slot: datetime,
+        claimed_by: str,
+        now: datetime,
+        max_attempts: int,
+        abandoned_after: timedelta,
+    ) -> bool: ...
+
+    def slots_to_retry(
+        self,
+        *,
+        since: datetime,
+        now: datetime,
+        max_attempts: int,
+        abandoned_after: timedelta,
+        backoff: timedelta,
+    ) -> list[tuple[int, datetime]]: ...
+
+    def record_posted(self, record: BriefingRecord, *, now: datetime) -> None: ...
+
+    def last_briefing(self, topic_id: int, channel_id: str) -> BriefingRecord | None: ...
+
+    def changes_marker(self) -> tuple[object, ...]: ...

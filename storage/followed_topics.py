@@ -8,10 +8,9 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.briefing.followed import AuditRecord, BriefingRecord, TopicConfig
+from bot.briefing.status import COVERING_RUNS, RunStatus, TopicAction, TopicKind
 from storage.db import Database
 from storage.models import AuditEntry, BriefingRun, Topic
-
-COVERING = ("posted", "silent")  # runs that covered their window (the next one starts after)
 
 
 class SqlTopicStore:
@@ -86,7 +85,7 @@ class SqlTopicStore:
                 return None
             gone = _config(row)
             s.delete(row)
-            s.add(_audit(team_id, user_id, "unfollow", name, gone.settings(), None, now))
+            s.add(_audit(team_id, user_id, TopicAction.UNFOLLOW, name, gone.settings(), None, now))
             return gone
 
     def audit_entries(self, *, team_id: str, limit: int = 50) -> list[AuditRecord]:
@@ -99,7 +98,9 @@ class SqlTopicStore:
                 .limit(limit)
             )
             return [
-                AuditRecord(r.team_id, r.user_id, r.action, r.subject, r.before, r.after, r.at)
+                AuditRecord(
+                    r.team_id, r.user_id, TopicAction(r.action), r.subject, r.before, r.after, r.at
+                )
                 for r in rows
             ]
 
@@ -125,7 +126,7 @@ class SqlTopicStore:
         slot: datetime,
         claimed_by: str,
         now: datetime,
-        status: str = "claimed",
+        status: RunStatus = RunStatus.CLAIMED,
     ) -> bool:
         """True for the one caller, in any process, that gets to handle this slot."""
         try:
@@ -168,7 +169,7 @@ class SqlTopicStore:
                 ).where(
                     BriefingRun.slot >= since,
                     BriefingRun.attempts < max_attempts,
-                    BriefingRun.status.in_(("failed", "claimed")),
+                    BriefingRun.status.in_((RunStatus.FAILED, RunStatus.CLAIMED)),
                     BriefingRun.topic_id.is_not(None),
                 )
             ).all()
@@ -176,7 +177,7 @@ class SqlTopicStore:
         def due(
             status: str, attempts: int, claimed_at: datetime, posted_at: datetime | None
         ) -> bool:
-            if status == "failed":
+            if status == RunStatus.FAILED:
                 return posted_at is not None and now - posted_at >= backoff * attempts
             return now - claimed_at >= abandoned_after
 
@@ -206,15 +207,15 @@ class SqlTopicStore:
                     BriefingRun.slot == slot,
                     BriefingRun.attempts < max_attempts,
                     or_(
-                        BriefingRun.status == "failed",
+                        BriefingRun.status == RunStatus.FAILED,
                         and_(
-                            BriefingRun.status == "claimed",
+                            BriefingRun.status == RunStatus.CLAIMED,
                             BriefingRun.claimed_at <= now - abandoned_after,
                         ),
                     ),
                 )
                 .values(
-                    status="claimed",
+                    status=RunStatus.CLAIMED,
                     claimed_by=claimed_by[:100],
                     claimed_at=now,
                     attempts=BriefingRun.attempts + 1,
@@ -252,7 +253,7 @@ class SqlTopicStore:
                 .where(
                     BriefingRun.topic_id == topic_id,
                     BriefingRun.channel_id == channel_id,
-                    BriefingRun.status.in_(COVERING),
+                    BriefingRun.status.in_(COVERING_RUNS),
                 )
                 .order_by(BriefingRun.slot.desc())
                 .limit(1)
@@ -283,7 +284,7 @@ def _config(row: Topic) -> TopicConfig:
         days=row.days,
         timezone=row.timezone,
         terms=tuple(row.terms or ()),
-        kind=row.kind,
+        kind=TopicKind(row.kind),
         silent_when_empty=row.silent_when_empty,
         id=row.id,
         created_by=row.created_by,

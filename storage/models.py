@@ -20,9 +20,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from bot.briefing.status import ArticleStatus, RunStatus, TopicKind
+from bot.clock import utcnow
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -62,7 +61,7 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")
     extraction: Mapped[str | None] = mapped_column(String(16))  # full, partial, metadata
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=ArticleStatus.PENDING, index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
@@ -163,7 +162,7 @@ class Topic(Base):
     days: Mapped[str] = mapped_column(String(40), default="mon-fri")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     silent_when_empty: Mapped[bool] = mapped_column(Boolean, default=False)
-    kind: Mapped[str] = mapped_column(String(16), default="topic")  # topic or digest
+    kind: Mapped[str] = mapped_column(String(16), default=TopicKind.TOPIC)
     created_by: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -181,7 +180,7 @@ class BriefingRun(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    status: Mapped[str] = mapped_column(String(16), default=RunStatus.CLAIMED)
     message_ts: Mapped[str | None] = mapped_column(String(32))
     covered_until: Mapped[datetime | None]
     story_keys: Mapped[list[str]] = mapped_column(JSON, default=list)

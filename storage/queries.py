@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, or_, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from bot.briefing.model import Actor, ActorType, ArticleView, KeyPoint, ShareInfo
+from bot.briefing.status import ArticleStatus
 from storage.models import Article, ArticleActor, Share
 
 
@@ -46,7 +47,7 @@ def article_views(
         return []
     articles = s.scalars(
         select(Article)
-        .where(Article.id.in_(ids), Article.status == "done")
+        .where(Article.id.in_(ids), Article.status == ArticleStatus.DONE)
         .options(
             selectinload(Article.key_points),
             selectinload(Article.actor_links).selectinload(ArticleActor.actor),

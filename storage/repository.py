@@ -13,6 +13,7 @@ from bot.briefing import gazetteer
 from bot.briefing.actor_matching import match_existing_actor, merge_actor
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Actor, ActorType, Analysis, ArticleView
+from bot.briefing.status import ArticleStatus
 from bot.ports import ArticleTask, Capture, NewShare, PageContent, ShareRecord
 from storage.db import Database
 from storage.models import (
@@ -58,7 +59,7 @@ class SqlStore:
                     )
                 )
             return ShareRecord(
-                article.id, article.status, new_article, exists is None, article.failure_reason
+                article.id, ArticleStatus(article.status), new_article, article.failure_reason
             )
 
     def _article_for(self, s: Session, canonical_url: str, url: str) -> tuple[Article, bool]:
@@ -110,7 +111,7 @@ class SqlStore:
                 update(Article)
                 .where(
                     Article.id == article_id,
-                    Article.status == "pending",
+                    Article.status == ArticleStatus.PENDING,
                     or_(Article.claimed_until.is_(None), Article.claimed_until < now),
                 )
                 .values(
@@ -131,12 +132,12 @@ class SqlStore:
             result = s.execute(
                 update(Article)
                 .where(
-                    Article.status == "pending",
+                    Article.status == ArticleStatus.PENDING,
                     Article.attempts >= max_attempts,
                     or_(Article.claimed_until.is_(None), Article.claimed_until < now),
                 )
                 .values(
-                    status="failed",
+                    status=ArticleStatus.FAILED,
                     claimed_until=None,
                     failure_reason=func.coalesce(
                         Article.failure_reason, "reading it never finished"
@@ -151,7 +152,7 @@ class SqlStore:
                 s.scalars(
                     select(Article.id)
                     .where(
-                        Article.status == "pending",
+                        Article.status == ArticleStatus.PENDING,
                         or_(Article.next_attempt_at.is_(None), Article.next_attempt_at <= now),
                         or_(Article.claimed_until.is_(None), Article.claimed_until < now),
                     )
@@ -174,7 +175,7 @@ class SqlStore:
                 page.language,
             )
             article.extraction = page.quality
-            article.status, article.failure_reason = "done", None
+            article.status, article.failure_reason = ArticleStatus.DONE, None
             article.fetched_at, article.claimed_until, article.next_attempt_at = now, None, None
             article.key_points = [
                 KeyPointRow(rank=i, text=k.text, start=k.start, end=k.end, score=k.score)
@@ -271,7 +272,7 @@ class SqlStore:
             article.failure_reason = reason[:1000]
             article.claimed_until = None
             article.next_attempt_at = retry_at
-            article.status = "pending" if retry_at is not None else "failed"
+            article.status = ArticleStatus.PENDING if retry_at is not None else ArticleStatus.FAILED
             article.fetched_at = now
 
     def article_record(self, article_id: int) -> ShareRecord | None:
@@ -279,7 +280,9 @@ class SqlStore:
             article = s.get(Article, article_id)
             if article is None:
                 return None
-            return ShareRecord(article.id, article.status, False, False, article.failure_reason)
+            return ShareRecord(
+                article.id, ArticleStatus(article.status), False, article.failure_reason
+            )
 
     def article_shares(self, article_id: int) -> list[NewShare]:
         with self.db.session() as s:
@@ -301,8 +304,13 @@ class SqlStore:
         with self.db.session() as s:
             result = s.execute(
                 update(Article)
-                .where(Article.status == "failed")
-                .values(status="pending", attempts=0, next_attempt_at=now, claimed_until=None)
+                .where(Article.status == ArticleStatus.FAILED)
+                .values(
+                    status=ArticleStatus.PENDING,
+                    attempts=0,
+                    next_attempt_at=now,
+                    claimed_until=None,
+                )
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
@@ -363,7 +371,14 @@ class SqlStore:
                 .limit(limit)
             )
             return [
-                Capture(a.url, a.title, a.status, a.failure_reason, sh.user_id, sh.shared_at)
+                Capture(
+                    a.url,
+                    a.title,
+                    ArticleStatus(a.status),
+                    a.failure_reason,
+                    sh.user_id,
+                    sh.shared_at,
+                )
                 for sh, a in rows
             ]
 

@@ -28,6 +28,7 @@ from bot.briefing.names import (
     name_key,
     split_entity,
 )
+from bot.briefing.similarity import DisjointSets
 
 LABEL_TYPES: dict[str, ActorType] = {
     "PERSON": ActorType.PERSON,
@@ -353,13 +354,13 @@ def _is_title_token(tok: Token) -> bool:
 
 def _link_clusters(clusters: dict[str, _Cluster]) -> list[_Cluster]:
     """Join short forms to full names and acronyms to long forms; the rest stay apart."""
-    parent: dict[str, str] = {k: k for k in clusters}
-    people = _link_short_names(clusters, parent)
-    _link_acronyms(clusters, parent)
-    _link_org_heads(clusters, parent)
+    sets = DisjointSets(clusters)
+    people = _link_short_names(clusters, sets)
+    _link_acronyms(clusters, sets)
+    _link_org_heads(clusters, sets)
     merged: dict[str, _Cluster] = {}
     for k, c in clusters.items():
-        root = _find(parent, k)
+        root = sets.root(k)
         target = merged.setdefault(root, _Cluster(first=c.first))
         target.add(c)
     for root in people:
@@ -369,7 +370,7 @@ def _link_clusters(clusters: dict[str, _Cluster]) -> list[_Cluster]:
     return list(merged.values())
 
 
-def _link_short_names(clusters: dict[str, _Cluster], parent: dict[str, str]) -> set[str]:
+def _link_short_names(clusters: dict[str, _Cluster], sets: DisjointSets[str]) -> set[str]:
     """A surname ("Trump") or a lone first name joins the full name of a person it ends or
     starts, whatever its own tags say, unless it is a known place; when several people
     share it, the one mentioned most takes it. Returns the full names that took one."""
@@ -394,12 +395,13 @@ def _link_short_names(clusters: dict[str, _Cluster], parent: dict[str, str]) -> 
             # the "Pirelli Cables" the tagger took for one.
             found = [o for o in first_names.get(k, ()) if o != k]
         if found:
-            parent[k] = max(found, key=lambda o: (clusters[o].count, -clusters[o].first))
-            taken.add(parent[k])
+            full = max(found, key=lambda o: (clusters[o].count, -clusters[o].first))
+            sets.attach(k, full)
+            taken.add(full)
     return taken
 
 
-def _link_org_heads(clusters: dict[str, _Cluster], parent: dict[str, str]) -> None:
+def _link_org_heads(clusters: dict[str, _Cluster], sets: DisjointSets[str]) -> None:
     """ "the Bank" after "the Bank of England", "the Commission" after "the European
     Commission": a one-word organisation that opens or ends exactly one longer organisation
     named in the article is that organisation."""
@@ -410,19 +412,14 @@ def _link_org_heads(clusters: dict[str, _Cluster], parent: dict[str, str]) -> No
             for word in {words[0], words[-1]}:
                 heads.setdefault(word, []).append(k)
     for k, c in clusters.items():
-        if (
-            c.type is not ActorType.ORGANIZATION
-            or " " in k
-            or parent.get(k, k) != k
-            or c.known_place
-        ):
+        if c.type is not ActorType.ORGANIZATION or " " in k or not sets.is_root(k) or c.known_place:
             continue
         found = [o for o in heads.get(k, ()) if o != k]
         if len(found) == 1:
-            parent[k] = found[0]
+            sets.attach(k, found[0])
 
 
-def _link_acronyms(clusters: dict[str, _Cluster], parent: dict[str, str]) -> None:
+def _link_acronyms(clusters: dict[str, _Cluster], sets: DisjointSets[str]) -> None:
     longs: dict[str, str] = {}
     for k, c in clusters.items():
         long = gazetteer.org_long_form(k)
@@ -435,14 +432,8 @@ def _link_acronyms(clusters: dict[str, _Cluster], parent: dict[str, str]) -> Non
         target = longs.get(name_key(gazetteer.org_long_form(k) or k))
         if target is None and c.type is ActorType.ORGANIZATION and " " not in k:
             target = longs.get(k)
-        if target is not None and target != k and parent[k] == k and parent[target] == target:
-            parent[k] = target
-
-
-def _find(parent: dict[str, str], k: str) -> str:
-    while parent[k] != k:
-        k = parent[k]
-    return k
+        if target is not None and target != k and sets.is_root(k) and sets.is_root(target):
+            sets.attach(k, target)
 
 
 def _display(form: str) -> str:

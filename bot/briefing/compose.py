@@ -8,6 +8,7 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from bot.briefing.model import ActorCount, ActorType, ArticleView, Briefing, Story
+from bot.briefing.status import StoryStatus
 from bot.briefing.stories import best_points, group_stories, story_key
 
 MAX_STORIES = 5
@@ -18,6 +19,16 @@ STORY_QUOTA = {ActorType.PERSON: 6, ActorType.ORGANIZATION: 3, ActorType.PLACE: 
 LEADING_QUOTA = {ActorType.PERSON: 6, ActorType.ORGANIZATION: 3, ActorType.PLACE: 3}
 MIN_RELEVANCE = 0.1  # below this an article only mentions the topic in passing
 RECENCY_HALF_LIFE_HOURS = 48.0
+# A story's rank: how well it matches the topic weighs most, then how many outlets report
+# it, then how often the team shared it (both on a log scale: the tenth share adds little),
+# plus a recency term that halves every RECENCY_HALF_LIFE_HOURS. Set by hand on the seed
+# articles and the first milestone's unit cases, not fitted.
+W_RELEVANCE = 3.0
+W_SHARES = 0.6
+W_OUTLETS = 0.8
+# Among actors named by as many articles, salience orders them, and each mention adds this
+# much (so a name said ten times outranks one said once at equal salience).
+W_MENTION = 0.02
 
 
 def story_score(articles: Sequence[ArticleView], now: datetime) -> float:
@@ -28,7 +39,12 @@ def story_score(articles: Sequence[ArticleView], now: datetime) -> float:
     latest = max(a.first_shared_at for a in articles)
     age_hours = max(0.0, (now - latest).total_seconds() / 3600)
     recency = 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
-    return 3.0 * relevance + 0.6 * math.log1p(shares) + 0.8 * math.log1p(outlets - 1) + recency
+    return (
+        W_RELEVANCE * relevance
+        + W_SHARES * math.log1p(shares)
+        + W_OUTLETS * math.log1p(outlets - 1)
+        + recency
+    )
 
 
 def rank_actors(
@@ -42,7 +58,7 @@ def rank_actors(
         for actor in article.actors:
             key = (actor.name, actor.type)
             counts[key] += 1
-            weight[key] += actor.salience + 0.02 * actor.mentions
+            weight[key] += actor.salience + W_MENTION * actor.mentions
             if actor.role:
                 roles.setdefault(key, actor.role)
     ranked = sorted(counts, key=lambda k: (-counts[k], -weight[k], k[0]))
@@ -74,9 +90,9 @@ def compose_briefing(
     for group in group_stories(ordered):
         group = sorted(group, key=lambda a: (-a.relevance, -len(a.shares), a.first_shared_at))
         lead = group[0]
-        status = ""
+        status = StoryStatus.UNKNOWN
         if briefed_stories is not None:
-            status = "update" if story_key(group) in briefed_stories else "new"
+            status = StoryStatus.UPDATE if story_key(group) in briefed_stories else StoryStatus.NEW
         stories.append(
             Story(
                 headline=lead.title or lead.url,
@@ -87,7 +103,6 @@ def compose_briefing(
                 score=story_score(group, now),
                 status=status,
                 shared_by=tuple(dict.fromkeys(s.user_id for a in group for s in a.shares)),
-                last_shared_at=max(a.first_shared_at for a in group),
             )
         )
     stories.sort(key=lambda s: -s.score)

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.briefing.schedule import Schedule
+from bot.briefing.status import RunStatus, TopicAction, TopicKind
 
-TOPIC = "topic"
-DIGEST = "digest"
+TOPIC, DIGEST = TopicKind.TOPIC, TopicKind.DIGEST  # short names the callers use
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,7 @@ class TopicConfig:
     days: str = "mon-fri"
     timezone: str = "UTC"
     terms: tuple[str, ...] = ()
-    kind: str = TOPIC
+    kind: TopicKind = TopicKind.TOPIC
     silent_when_empty: bool = False
     id: int | None = None
     created_by: str | None = None
@@ -53,7 +53,7 @@ class BriefingRecord:
     topic_id: int
     channel_id: str
     slot: datetime
-    status: str  # claimed, posted, silent, skipped or failed
+    status: RunStatus | str  # "" until it is stored
     message_ts: str | None = None
     covered_until: datetime | None = None
     story_keys: tuple[str, ...] = ()
@@ -66,7 +66,7 @@ class BriefingRecord:
 class AuditRecord:
     team_id: str
     user_id: str
-    action: str  # follow, update, unfollow, digest, import
+    action: TopicAction
     subject: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None

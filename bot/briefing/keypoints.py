@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from bot.briefing.model import AnnotatedText, KeyPoint, Sentence
+from bot.briefing.similarity import cosine
 from bot.briefing.text import (
     is_boilerplate,
     is_question,
@@ -137,7 +138,7 @@ def _score(doc: AnnotatedText, candidates: list[_Candidate]) -> None:
     entity_freq = Counter(e for c in candidates for e in c.entities)
     top_entity = max(entity_freq.values(), default=1)
     # Centrality against the rest of the article, so that a sentence does not count itself.
-    centrality = [_cosine(c.lemmas, total - c.lemmas) for c in candidates]
+    centrality = [cosine(c.lemmas, total - c.lemmas) for c in candidates]
     top_centrality = max(centrality) or 1.0
     for c, central in zip(candidates, centrality, strict=True):
         entities = sum(entity_freq[e] - 1 for e in c.entities) / max(1, top_entity - 1)
@@ -145,7 +146,7 @@ def _score(doc: AnnotatedText, candidates: list[_Candidate]) -> None:
             1.0 / (1.0 + c.order) ** LEAD_DECAY
             + W_CENTRALITY * central / top_centrality
             + W_ENTITIES * min(1.0, entities)
-            + W_TITLE * (_cosine(c.lemmas, title) if title else 0.0)
+            + W_TITLE * (cosine(c.lemmas, title) if title else 0.0)
             - W_LENGTH * abs(math.log(c.words / BEST_WORDS))
             - (CAPTION_COST if c.caption else 0.0)
             - (QUOTE_COST if c.quote else 0.0)
@@ -183,14 +184,3 @@ def _overlap(a: _Candidate, b: _Candidate) -> float:
         return 0.0
     common = sum((a.lemmas & b.lemmas).values())
     return common / min(sum(a.lemmas.values()), sum(b.lemmas.values()))
-
-
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(v * b[k] for k, v in a.items() if k in b)
-    if not dot:
-        return 0.0
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb)

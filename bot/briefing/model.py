@@ -6,9 +6,11 @@ Nothing here imports Slack, SQLAlchemy, httpx or spaCy: the NLP adapter turns a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from bot.briefing.status import StoryStatus
 
 
 class ActorType(StrEnum):
@@ -139,9 +141,8 @@ class Story:
     points: tuple[CitedPoint, ...]
     actors: tuple[ActorCount, ...]
     score: float
-    status: str = ""  # "", "new" or "update"
+    status: StoryStatus = StoryStatus.UNKNOWN
     shared_by: tuple[str, ...] = ()
-    last_shared_at: datetime | None = None
 
     @property
     def sources(self) -> int:
@@ -160,7 +161,6 @@ class Briefing:
     article_count: int = 0
     omitted_stories: int = 0
     empty_message: str = ""
-    extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:

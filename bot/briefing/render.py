@@ -39,7 +39,7 @@ def more_stories(n: int) -> str:
 
 
 def status_tag(s: Story) -> str:
-    return {"new": "NEW", "update": "UPDATE"}.get(s.status, "")
+    return s.status.upper()
 
 
 def sources_label(s: Story) -> str:

@@ -73,7 +73,7 @@ def ingest(
 
     with _closing(_container()) as app:
         if retry_failed:
-            from bot.app import utcnow
+            from bot.clock import utcnow
 
             typer.echo(f"{app.store.retry_failed(now=utcnow())} failed articles queued again")
         code = run_ingest(app, sources, user=getpass.getuser())
@@ -91,8 +91,8 @@ def brief(
     channel: Annotated[str | None, typer.Option(help="as seen from this channel")] = None,
 ) -> None:
     """Print the briefing on a topic from the stored articles."""
-    from bot.app import utcnow
     from bot.briefing.render import briefing_json, render_markdown, render_text
+    from bot.clock import utcnow
     from bot.services.briefing import brief as brief_service
     from bot.services.briefing import parse_since
 
@@ -251,7 +251,7 @@ def worker(
     interval: Annotated[float, typer.Option(help="seconds between looks at the queue")] = 2.0,
 ) -> None:
     """Ingestion workers only: fetch and analyse the articles other processes queued."""
-    from bot.app import utcnow
+    from bot.clock import utcnow
     from bot.entrypoints.worker import IngestionPool
 
     container = _container()
@@ -260,6 +260,7 @@ def worker(
         pool = IngestionPool(
             store=container.store,
             fetcher=container.fetcher,
+            reader=container.reader,
             analyzer=container.analyzer,
             now=utcnow,
             workers=s.workers,

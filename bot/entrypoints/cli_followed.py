@@ -6,12 +6,12 @@ import getpass
 import logging
 import signal
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from bot.clock import utcnow
 from bot.errors import BriefbotError
 
 topics_cli = typer.Typer(
@@ -19,10 +19,6 @@ topics_cli = typer.Typer(
 )
 
 log = logging.getLogger(__name__)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _topic_store() -> Any:
@@ -75,7 +71,7 @@ def import_command(
             team_id=team_id,
             entries=entries,
             user_id=f"cli:{getpass.getuser()}",
-            now=_now(),
+            now=utcnow(),
         )
     finally:
         store.db.dispose()
@@ -100,7 +96,7 @@ def list_command(
         typer.echo(
             "no topics yet: add one with `briefbot topics import FILE` or /brief follow in Slack"
         )
-    now = _now()
+    now = utcnow()
     for topic in configs:
         item = listing(topic, now)
         terms = ", ".join(topic.terms) or "-"

@@ -10,8 +10,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bot.app import Container, utcnow
+from bot.app import Container
 from bot.briefing.links import canonical_url
+from bot.briefing.status import ArticleStatus
+from bot.clock import utcnow
 from bot.errors import BriefbotError
 from bot.extraction.fetch import LocalFileFetcher
 from bot.ports import NewShare
@@ -77,6 +79,7 @@ def run_ingest(app: Container, sources: Sequence[str], *, user: str) -> int:
             captures = ingest_links(
                 store=app.store,
                 fetcher=fetcher,
+                reader=app.reader,
                 analyzer=app.analyzer,
                 urls=batch,
                 share=share,
@@ -84,10 +87,10 @@ def run_ingest(app: Container, sources: Sequence[str], *, user: str) -> int:
                 canonicalize=canonical_source,
             )
             for c in captures:
-                status = c.record.status if c.record else "failed"
+                status = c.record.status if c.record else ArticleStatus.FAILED
                 reason = c.error or (c.record.failure_reason if c.record else None)
                 outcome[status] += 1
-                if status != "done":
+                if status != ArticleStatus.DONE:
                     failures.append((c.url, reason or "unknown reason"))
             progress.advance(bar, len(batch))
     for url, reason in failures:

@@ -21,8 +21,10 @@ from typing import Any
 import typer
 import yaml
 
-from bot.app import build, utcnow
+from bot.app import build
 from bot.briefing.render import render_text
+from bot.briefing.status import ArticleStatus
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.errors import BriefbotError
 from bot.ports import NewShare
@@ -105,12 +107,13 @@ def run_demo(*, topic: str, seeds: Path | None, keep: Path | None) -> None:
                 records = process_articles(
                     store=app.store,
                     fetcher=app.fetcher,
+                    reader=app.reader,
                     analyzer=app.analyzer,
                     tasks=tasks,
                     now=utcnow,
                     max_attempts=1,
                 )
-                failed = [r for r in records if r.status != "done"]
+                failed = [r for r in records if r.status != ArticleStatus.DONE]
                 for r in failed:
                     typer.echo(
                         f"could not read article {r.article_id}: {r.failure_reason}", err=True

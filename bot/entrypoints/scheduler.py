@@ -22,13 +22,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.briefing.followed import TopicConfig
 from bot.briefing.schedule import Schedule, previous_slot
+from bot.briefing.status import SlotOutcome
+from bot.clock import utcnow
 from bot.metrics import BRIEFINGS
-from bot.ports import Poster, Store
+from bot.ports import Poster, Store, TopicStore
 from bot.services.followed_topics import (
     ABANDONED_AFTER,
     MAX_SLOT_ATTEMPTS,
     RETRY_BACKOFF,
-    TopicStore,
     handle_due_slot,
     retry_briefing,
 )
@@ -37,10 +38,6 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 15.0
 EARLY_TOLERANCE = timedelta(seconds=60)  # a job firing a little early still belongs to its slot
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def job_id(topic_id: int) -> str:
@@ -182,7 +179,7 @@ class BriefingScheduler:
         """The job: the topic as stored now, at the slot that just came due."""
         topic = self.topics.topic_by_id(topic_id)
         if topic is None:
-            return "gone"
+            return SlotOutcome.GONE
         slot = previous_slot(topic.schedule, self.now() + EARLY_TOLERANCE)
         return self.run_slot(topic, slot)
 
@@ -221,7 +218,7 @@ class BriefingScheduler:
                 )
             except Exception:  # the database may be down for a moment; the next poll tries again
                 log.exception("could not retry the %s briefing of %r", topic.kind, topic.name)
-                outcome = "error"
+                outcome = SlotOutcome.ERROR
             BRIEFINGS.labels(f"retry {outcome}").inc()
             outcomes[(topic_id, slot)] = outcome
         return outcomes
@@ -240,6 +237,6 @@ class BriefingScheduler:
             )
         except Exception:  # the database may be down for a moment; the next slot tries again
             log.exception("could not run the %s briefing of %r", topic.kind, topic.name)
-            outcome = "error"
+            outcome = SlotOutcome.ERROR
         BRIEFINGS.labels(outcome).inc()
         return outcome

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
-from bot.ports import Analyzer, ArticleTask, Fetcher, ShareRecord, Store
+from bot.ports import Analyzer, ArticleTask, Fetcher, PageReader, ShareRecord, Store
 from bot.services.ingest import LEASE_SECONDS, process_articles
 
 log = logging.getLogger(__name__)
@@ -28,6 +28,7 @@ class IngestionPool:
         *,
         store: Store,
         fetcher: Fetcher,
+        reader: PageReader,
         analyzer: Analyzer,
         now: Callable[[], datetime],
         workers: int = 2,
@@ -35,7 +36,8 @@ class IngestionPool:
         sweep_seconds: float = 30.0,
         enabled: bool = True,
     ):
-        self.store, self.fetcher, self.analyzer, self.now = store, fetcher, analyzer, now
+        self.store, self.fetcher, self.reader = store, fetcher, reader
+        self.analyzer, self.now = analyzer, now
         self.max_attempts = max_attempts
         self.enabled = enabled  # False: leave the queue to `briefbot worker` processes
         self.sweep_seconds = sweep_seconds
@@ -65,6 +67,7 @@ class IngestionPool:
             return process_articles(
                 store=self.store,
                 fetcher=self.fetcher,
+                reader=self.reader,
                 analyzer=self.analyzer,
                 tasks=tasks,
                 now=self.now,
@@ -89,6 +92,7 @@ class IngestionPool:
             process_articles(
                 store=self.store,
                 fetcher=self.fetcher,
+                reader=self.reader,
                 analyzer=self.analyzer,
                 tasks=tasks,
                 now=self.now,

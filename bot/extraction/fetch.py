@@ -12,13 +12,13 @@ import ipaddress
 import socket
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
-from bot.errors import FetchError, RefusedURL
+from bot.errors import FetchError, RefusedURL, TransientFetchError
 from bot.metrics import FETCH_SECONDS
+from bot.ports import FetchedPage
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_REDIRECTS = 5
@@ -26,18 +26,6 @@ USER_AGENT = "Briefbot/0.1 (self-hosted team briefings; +https://github.com/brie
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
-
-
-class TransientFetchError(FetchError):
-    """Worth retrying later: a timeout, a dropped connection, a 5xx or 429 answer."""
-
-
-@dataclass(frozen=True, slots=True)
-class FetchedPage:
-    url: str  # after redirects
-    status: int
-    content_type: str
-    html: str
 
 
 def system_resolver(host: str, port: int) -> list[str]:

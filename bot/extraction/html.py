@@ -17,39 +17,45 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.briefing.status import TextQuality
 from bot.errors import ExtractionError
+from bot.ports import FetchedPage, PageContent
 
-FULL, PARTIAL, METADATA_ONLY = "full", "partial", "metadata"
+FULL, PARTIAL, METADATA_ONLY = TextQuality.FULL, TextQuality.PARTIAL, TextQuality.METADATA
 
 MAX_HTML_CHARS = 5_000_000  # pages past this are cut: no article needs more, lxml's memory does
 PARTIAL_WORDS = 60  # fewer words than this is a teaser, not an article
 LONGER = 1.8  # a structured copy this much longer than trafilatura's text may replace it...
 CONTAINED = 0.85  # ...when it holds at least this share of trafilatura's words
 
-_JSON_LD = re.compile(
-    r"<script[^>]+application/ld\+json[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL
-)
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True, slots=True)
-class ExtractedArticle:
-    title: str
-    text: str
-    outlet: str
-    author: str | None = None
-    published_at: datetime | None = None
-    language: str | None = None
-    description: str | None = None
-    quality: str = FULL  # FULL, PARTIAL or METADATA_ONLY
+class ArticleReader:
+    """Implements ``bot.ports.PageReader``: a web page through :func:`extract_article`, a
+    plain-text file (``briefbot ingest notes.txt``) as its first line and the rest."""
+
+    def read(self, page: FetchedPage) -> PageContent:
+        if page.content_type == "text/plain":
+            return plain_text_content(page.html)
+        return extract_article(page.html, page.url)
 
 
-def extract_article(html: str | bytes, url: str = "") -> ExtractedArticle:
+def plain_text_content(text: str) -> PageContent:
+    """A text file: its first line is the title, the rest the article."""
+    lines = text.strip().splitlines()
+    if not lines:
+        raise ExtractionError("the file is empty")
+    title = lines[0].strip()[:300]
+    body = "\n".join(lines[1:]).strip() or title
+    return PageContent(title, body, "")
+
+
+def extract_article(html: str | bytes, url: str = "") -> PageContent:
     """Main text and metadata of an article page; raises ExtractionError when it has none."""
     html = _as_text(html)
     if "<" not in html:
@@ -62,7 +68,7 @@ def extract_article(html: str | bytes, url: str = "") -> ExtractedArticle:
             raise ExtractionError("the page has no readable article text")
         text, quality = description, METADATA_ONLY
     title = _clean(getattr(meta, "title", None)) or text.split("\n", 1)[0][:150]
-    return ExtractedArticle(
+    return PageContent(
         title=title,
         text=text,
         outlet=_clean(getattr(meta, "sitename", None)) or (urlsplit(url).hostname or ""),
@@ -83,7 +89,7 @@ def _as_text(html: str | bytes) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", html[:MAX_HTML_CHARS])
 
 
-def _main_text(html: str, url: str) -> tuple[str, str]:
+def _main_text(html: str, url: str) -> tuple[str, TextQuality]:
     text = ""
     for options in (
         {"favor_precision": True},
@@ -141,9 +147,21 @@ def _structured_text(html: str) -> str:
     return _article_element_text(html)
 
 
+def _json_ld_blocks(html: str) -> list[str]:
+    """The text of each ``<script type="application/ld+json">`` of the page."""
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(html)
+    except Exception:  # lxml on hostile markup: no structured copy
+        return []
+    scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
+    return [script.text or "" for script in scripts]
+
+
 def _json_ld_bodies(html: str) -> list[str]:
     bodies: list[str] = []
-    for block in _JSON_LD.findall(html[:MAX_HTML_CHARS]):
+    for block in _json_ld_blocks(html):
         try:
             data = json.loads(block.strip())
         except (ValueError, RecursionError):
@@ -163,9 +181,20 @@ def _json_ld_bodies(html: str) -> list[str]:
 
 def _normalise_body(body: str) -> str:
     if "<" in body and ">" in body:  # some sites put HTML in articleBody
-        body = re.sub(r"<[^>]{0,500}>", " ", body)
+        body = _markup_text(body)
     lines = (re.sub(r"[ \t\xa0]+", " ", line).strip() for line in body.splitlines())
     return "\n".join(line for line in lines if line)
+
+
+def _markup_text(fragment: str) -> str:
+    """The text of an HTML fragment, its tags read as spaces (line breaks stay as written)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except Exception:  # not markup after all: keep it as it is
+        return fragment
+    return " ".join(root.itertext())
 
 
 def _article_element_text(html: str) -> str:
@@ -200,9 +229,11 @@ def _clean(value: object) -> str | None:
 
 
 def _parse_date(value: str | None) -> datetime | None:
+    """A page's date, aware: a bare date or time is read as UTC."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
         return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

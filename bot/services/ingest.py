@@ -6,15 +6,23 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from bot.briefing.links import canonical_url
 from bot.briefing.model import Analysis
-from bot.errors import BriefbotError, ExtractionError
-from bot.extraction.fetch import TransientFetchError
-from bot.extraction.html import ExtractedArticle, extract_article
+from bot.briefing.status import ArticleStatus
+from bot.errors import BriefbotError, ExtractionError, TransientFetchError
 from bot.metrics import ARTICLES
-from bot.ports import Analyzer, ArticleTask, Fetcher, NewShare, PageContent, ShareRecord, Store
+from bot.ports import (
+    Analyzer,
+    ArticleTask,
+    Fetcher,
+    NewShare,
+    PageContent,
+    PageReader,
+    ShareRecord,
+    Store,
+)
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +74,7 @@ def process_articles(
     *,
     store: Store,
     fetcher: Fetcher,
+    reader: PageReader,
     analyzer: Analyzer,
     tasks: Sequence[ArticleTask],
     now: Callable[[], datetime],
@@ -79,10 +88,7 @@ def process_articles(
 
     def fetch_one(task: ArticleTask) -> PageContent | BriefbotError:
         try:
-            page = fetcher.fetch(task.url)
-            if getattr(page, "content_type", "") == "text/plain":
-                return plain_text_content(page.html)
-            return page_content(extract_article(page.html, page.url))
+            return reader.read(fetcher.fetch(task.url))
         except BriefbotError as exc:
             return exc
         except Exception as exc:  # a page must never take the worker down
@@ -109,7 +115,7 @@ def process_articles(
             )
         record = store.article_record(task.article_id)
         assert record is not None
-        ARTICLES.labels("retry" if record.status == "pending" else record.status).inc()
+        ARTICLES.labels("retry" if record.status == ArticleStatus.PENDING else record.status).inc()
         results.append(record)
         if on_done is not None:
             on_done(task, record)
@@ -134,35 +140,11 @@ def analyze_all(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> list[An
     return out
 
 
-def page_content(article: ExtractedArticle) -> PageContent:
-    published = article.published_at
-    if published is not None and published.tzinfo is None:
-        published = published.replace(tzinfo=UTC)  # a page's bare date: read as UTC
-    return PageContent(
-        title=article.title,
-        text=article.text,
-        outlet=article.outlet,
-        author=article.author,
-        published_at=published,
-        language=article.language,
-        quality=article.quality,
-    )
-
-
-def plain_text_content(text: str) -> PageContent:
-    """A text file: its first line is the title, the rest the article."""
-    lines = text.strip().splitlines()
-    if not lines:
-        raise ExtractionError("the file is empty")
-    title = lines[0].strip()[:300]
-    body = "\n".join(lines[1:]).strip() or title
-    return PageContent(title, body, "", None, None, None, "full")
-
-
 def ingest_links(
     *,
     store: Store,
     fetcher: Fetcher,
+    reader: PageReader,
     analyzer: Analyzer,
     urls: Sequence[str],
     share: NewShare,
@@ -176,13 +158,14 @@ def ingest_links(
     tasks = [
         t
         for c in captures
-        if c.record is not None and c.record.status == "pending"
+        if c.record is not None and c.record.status == ArticleStatus.PENDING
         for t in [store.claim_article(c.record.article_id, now=now(), lease_seconds=LEASE_SECONDS)]
         if t is not None
     ]
     process_articles(
         store=store,
         fetcher=fetcher,
+        reader=reader,
         analyzer=analyzer,
         tasks=tasks,
         now=now,

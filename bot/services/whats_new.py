@@ -18,6 +18,7 @@ from bot.briefing.followed import DIGEST, BriefingRecord, TopicConfig
 from bot.briefing.model import ArticleView, Briefing, Story
 from bot.briefing.render import title_case
 from bot.briefing.schedule import day_set, describe_moment, previous_slot
+from bot.briefing.status import RunStatus, StoryStatus
 from bot.briefing.stories import STORY_WINDOW, story_key
 from bot.ports import Store
 from bot.services.briefing import brief
@@ -89,7 +90,9 @@ def compose_topic(
     previous: BriefingRecord | None,
     now: datetime,
 ) -> Briefing:
-    def brief_after(start: datetime, **options: object) -> Briefing:
+    def brief_after(
+        start: datetime, *, known_actors: set[str] | None = None, max_stories: int = 5
+    ) -> Briefing:
         return brief(
             store=store,
             topic=topic.name,
@@ -99,8 +102,9 @@ def compose_topic(
             team_id=topic.team_id,
             channel_id=topic.channel_id,
             terms=topic.terms,
-            **options,
-        )  # type: ignore[arg-type]
+            known_actors=known_actors,
+            max_stories=max_stories,
+        )
 
     known = set(previous.actor_names) if previous is not None else None
     briefing = brief_after(after, known_actors=known)
@@ -110,12 +114,12 @@ def compose_topic(
     groups = {a.id: {b.id for b in s.articles} for s in context.stories for a in s.articles}
     briefed_ids, briefed_keys = set(previous.article_ids), set(previous.story_keys)
 
-    def status(story: Story) -> str:
+    def status(story: Story) -> StoryStatus:
         related = set().union(*(groups.get(a.id, {a.id}) for a in story.articles))
         return (
-            "update"
+            StoryStatus.UPDATE
             if related & briefed_ids or story_key(story.articles) in briefed_keys
-            else "new"
+            else StoryStatus.NEW
         )
 
     return replace(briefing, stories=tuple(replace(s, status=status(s)) for s in briefing.stories))
@@ -158,7 +162,7 @@ def record_for(
         topic_id=topic.id or 0,
         channel_id=topic.channel_id,
         slot=slot,
-        status="posted",
+        status=RunStatus.POSTED,
         covered_until=now,
         story_keys=_remember(before.story_keys, keys),
         article_ids=_remember(before.article_ids, ids),

@@ -12,8 +12,8 @@ import httpx
 import pytest
 import trustme
 
-from bot.errors import FetchError
-from bot.extraction.fetch import SafeFetcher, TransientFetchError
+from bot.errors import FetchError, TransientFetchError
+from bot.extraction.fetch import SafeFetcher
 
 
 class Echo(http.server.BaseHTTPRequestHandler):

@@ -85,6 +85,7 @@ def ingest(app: Container, urls: list[str], s: NewShare):  # type: ignore[no-unt
     return ingest_links(
         store=app.store,
         fetcher=app.fetcher,
+        reader=app.reader,
         analyzer=app.analyzer,
         urls=urls,
         share=s,
@@ -249,6 +250,7 @@ def test_a_text_that_breaks_analysis_fails_alone(app, server):
     captures = ingest_links(
         store=app.store,
         fetcher=app.fetcher,
+        reader=app.reader,
         analyzer=PoisonAnalyzer(app.analyzer),
         urls=[good, bad],
         share=share(),
@@ -273,6 +275,7 @@ def test_an_article_left_by_a_crashed_worker_is_given_up_after_its_attempts(app,
     pool = IngestionPool(
         store=app.store,
         fetcher=app.fetcher,
+        reader=app.reader,
         analyzer=app.analyzer,
         now=lambda: NOW + timedelta(hours=5),
         max_attempts=3,

@@ -112,7 +112,6 @@ def story(
         score=1.0,
         status=status,
         shared_by=tuple(shared_by),
-        last_shared_at=view.first_shared_at,
     )
 
 
