@@ -7,15 +7,17 @@ implements :class:`Poster`. Services import these, never the adapters.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.briefing.followed import BriefingRecord, TopicConfig
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Analysis, ArticleView, Briefing
 from bot.briefing.status import ArticleStatus, RunStatus, TextQuality
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,14 @@ class Analyzer(Protocol):
     """Key points and actors of ``(title, text)`` pairs, in order; safe across threads."""
 
     def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[Analysis]: ...
+
+
+class StreamingAnalyzer(Protocol):
+    """Analyses a stream of ``((title, text), context)`` pairs, answering in order."""
+
+    def analyze_stream(
+        self, items: Iterable[tuple[tuple[str, str], T]]
+    ) -> Iterator[tuple[Analysis, T]]: ...
 
 
 class Store(Protocol):

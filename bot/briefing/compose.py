@@ -38,7 +38,7 @@ def story_score(articles: Sequence[ArticleView], now: datetime) -> float:
     relevance = max(a.relevance for a in articles)
     latest = max(a.first_shared_at for a in articles)
     age_hours = max(0.0, (now - latest).total_seconds() / 3600)
-    recency = 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
+    recency: float = 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
     return (
         W_RELEVANCE * relevance
         + W_SHARES * math.log1p(shares)

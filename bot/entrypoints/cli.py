@@ -129,6 +129,7 @@ def analyze(
     ] = 0,
 ) -> None:
     """Key points and actors of documents, without storing anything."""
+    from bot.extraction.html import ArticleReader
     from bot.extraction.nlp import SpacyAnalyzer
     from bot.services.analyze import analyze_jsonl
 
@@ -141,7 +142,7 @@ def analyze(
         if not jsonl.is_file():
             raise BriefbotError(f"cannot read {jsonl}: no such file")
         with open(jsonl, encoding="utf-8", errors="replace") as fh:
-            for out in analyze_jsonl(fh, analyzer):
+            for out in analyze_jsonl(fh, reader=ArticleReader(), analyzer=analyzer):
                 sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         return
     if source is None:
@@ -149,7 +150,7 @@ def analyze(
     raw = sys.stdin.read() if source == "-" else _read_text(source)
     key = "html" if raw.lstrip()[:1] == "<" else "text"
     line = json.dumps({"id": source, key: raw, "url": ""})
-    for out in analyze_jsonl([line], analyzer):
+    for out in analyze_jsonl([line], reader=ArticleReader(), analyzer=analyzer):
         if "error" in out:
             raise BriefbotError(out["error"])
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))

@@ -34,9 +34,7 @@ from bot.services.ingest import process_articles, record_links
 
 def find_seeds(given: Path | None = None) -> Path:
     candidates = (
-        [given]
-        if given
-        else [Path.cwd() / "seeds", Path(__file__).resolve().parent.parent / "seeds"]
+        [given] if given else [Path.cwd() / "seeds", Path(__file__).resolve().parents[2] / "seeds"]
     )
     for path in candidates:
         if path and (path / "shares.yaml").is_file():

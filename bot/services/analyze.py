@@ -17,11 +17,10 @@ from typing import Any
 
 from bot.briefing.model import Analysis
 from bot.errors import BriefbotError
-from bot.extraction.html import extract_article
-from bot.extraction.nlp import SpacyAnalyzer
+from bot.ports import FetchedPage, PageReader, StreamingAnalyzer
 
 
-def _prepare(line_no: int, raw: str) -> dict[str, Any]:
+def _prepare(reader: PageReader, line_no: int, raw: str) -> dict[str, Any]:
     try:
         row = json.loads(raw)
         if not isinstance(row, dict):
@@ -32,7 +31,8 @@ def _prepare(line_no: int, raw: str) -> dict[str, Any]:
     title = str(row.get("title") or "")
     if isinstance(row.get("html"), str):
         try:
-            art = extract_article(row["html"], str(row.get("url") or ""))
+            page = FetchedPage(str(row.get("url") or ""), 200, "text/html", row["html"])
+            art = reader.read(page)
         except BriefbotError as exc:
             return {"id": doc_id, "title": title, "text": "", "error": str(exc)}
         return {"id": doc_id, "title": title or art.title, "text": art.text}
@@ -59,10 +59,12 @@ def analysis_json(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def analyze_jsonl(lines: Iterable[str], analyzer: SpacyAnalyzer) -> Iterator[dict[str, Any]]:
+def analyze_jsonl(
+    lines: Iterable[str], *, reader: PageReader, analyzer: StreamingAnalyzer
+) -> Iterator[dict[str, Any]]:
     """Stream answers for JSONL lines, in order, through one spaCy pipe (batched, and in
     several processes when the analyzer has them). Unreadable lines pass through as errors."""
-    rows = (_prepare(i, raw) for i, raw in enumerate(lines, 1) if raw.strip())
+    rows = (_prepare(reader, i, raw) for i, raw in enumerate(lines, 1) if raw.strip())
     items = (((r.get("title", ""), "" if "error" in r else r["text"]), r) for r in rows)
     for analysis, row in analyzer.analyze_stream(items):
         yield row if "error" in row else {**row, **analysis_json(analysis)}
