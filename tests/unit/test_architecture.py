@@ -48,3 +48,14 @@ def test_the_core_imports_no_framework(path: Path):
 @pytest.mark.parametrize("path", sorted((ROOT / "handlers").glob("*.py")), ids=lambda p: p.name)
 def test_handlers_never_import_storage(path: Path):
     assert offending(path, ("storage", "sqlalchemy")) == []
+
+
+def test_the_import_linter_contracts_hold(monkeypatch: pytest.MonkeyPatch):
+    """The whole dependency rule (layers and forbidden imports, direct or indirect), as
+    pyproject.toml states it; CI also runs ``lint-imports`` on its own."""
+    from importlinter.cli import lint_imports
+
+    monkeypatch.chdir(ROOT)
+    assert (
+        lint_imports(config_filename=str(ROOT / "pyproject.toml"), no_cache=True, no_logo=True) == 0
+    )
