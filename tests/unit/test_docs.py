@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -43,3 +44,29 @@ def test_the_readme_commands_are_the_ones_ci_runs():
     assert (
         "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/briefbot demo" in readme
     )
+
+
+def _architecture_section() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split("## Architecture", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_architecture_names_only_what_exists():
+    section = _architecture_section()
+    rooms = re.findall(r"^((?:bot|handlers|storage)/[\w/]*(?:\.py)?)", section, re.MULTILINE)
+    files = re.findall(r"\b([a-z_]+\.py)\b", section)
+    assert rooms, "the Architecture section lists no folders"
+    assert [r for r in rooms if not (ROOT / r).exists()] == []
+    folders = ("bot", "handlers", "storage", "tests")
+    known = {p.name for d in folders for p in (ROOT / d).rglob("*.py")}
+    assert sorted(set(files) - known) == []
+
+
+def test_the_readme_architecture_covers_every_room_and_top_level_module():
+    section = _architecture_section()
+    bot = ROOT / "bot"
+    rooms = [f"bot/{p.name}/" for p in bot.iterdir() if (p / "__init__.py").exists()]
+    modules = [f"bot/{p.name}" for p in bot.glob("*.py") if p.name != "__init__.py"]
+    missing = [r for r in rooms if r not in section]
+    missing += [m for m in modules if m not in section and m.removeprefix("bot/") not in section]
+    assert missing == []
