@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from slack_bolt import App
 
-from handlers import capture, commands, dedupe, followed_home, home, mentions
+from handlers import capture, dedupe, errors, followed_home, home, mentions, verbs
 from handlers.context import Deps
 
 
-def register_all(app: Any, deps: Deps) -> None:
-    """Attach every middleware and listener to a Bolt ``App``."""
+def register_all(app: App, deps: Deps) -> None:
+    """Attach the error handler, every middleware and every listener to a Bolt ``App``."""
+    errors.register(app)
     dedupe.register(app, deps)
     capture.register(app, deps)
-    commands.register(app, deps)
+    verbs.register(app, deps)
     mentions.register(app, deps)
     home.register(app, deps)
     followed_home.register(app, deps)

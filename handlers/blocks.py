@@ -1,4 +1,4 @@
-"""Block Kit for briefings and help, as pure functions of their values.
+"""Block Kit for briefings, status and errors, as pure functions of their values.
 
 Slack's limits hold by construction: at most 50 blocks a message, section text at most
 3000 characters, header text at most 150; a long briefing ends with "and N more stories".
@@ -26,6 +26,7 @@ HEADER_LIMIT = 150
 CONTEXT_LIMIT = 2000
 
 Block = dict[str, Any]
+Reply = tuple[list[Block], str]  # (blocks, plain-text fallback)
 
 
 def escape(text: str) -> str:
@@ -104,7 +105,7 @@ def _is_user_id(user: str) -> bool:
     return user[:1] in ("U", "W") and user.isalnum()
 
 
-def briefing_blocks(briefing: Briefing, *, title: str | None = None) -> tuple[list[Block], str]:
+def briefing_blocks(briefing: Briefing, *, title: str | None = None) -> Reply:
     """(blocks, plain-text fallback) for a briefing, within Slack's limits."""
     # The fallback shows in notifications: escaped too, so a hostile title cannot @channel.
     fallback = clip(escape(render_text(briefing)), 3000)
@@ -140,34 +141,7 @@ def _footer(b: Briefing) -> list[Block]:
     return [{"type": "divider"}, context("\n".join(parts))] if parts else []
 
 
-USAGE = [
-    ("`/brief ukraine`", "a briefing on a topic, just for you (last 7 days)"),
-    ("`/brief ukraine public`", "the same, posted in this channel"),
-    ("`/brief ukraine since 3d`", "another window: 12h, 3d, 2w"),
-    ("`/brief status`", "links captured in this channel lately, and any that failed"),
-    ("`/brief topics`", "topics the team follows, with their schedules"),
-    (
-        "`/brief follow energy prices at 07:30 on mon-fri tz Europe/London in #news`",
-        "admins: a scheduled briefing (`daily` for every day)",
-    ),
-    ("`/brief unfollow energy prices`", "admins: stop a scheduled briefing"),
-    ("`/brief digest daily|weekly|off`", "admins: a digest of what this channel shared"),
-    ("`@Briefbot ukraine`", "ask in a thread, the answer stays there"),
-]
-
-
-def help_blocks(note: str = "") -> tuple[list[Block], str]:
-    text = "\n".join(f"{cmd}  {what}" for cmd, what in USAGE)
-    intro = "*Briefbot* turns the links your team shares into sourced briefings."
-    blocks = [section((f"{escape(note)}\n" if note else "") + intro)]
-    blocks.append(section(text))
-    blocks.append(
-        context("Every key point links to the article it comes from. Nothing leaves your servers.")
-    )
-    return blocks, (note + "\n" if note else "") + text
-
-
-def status_blocks(captures: list[Capture]) -> tuple[list[Block], str]:
+def status_blocks(captures: list[Capture]) -> Reply:
     if not captures:
         msg = "No links have been captured in this channel yet. Share an article link and I'll read it."
         return [section(msg)], msg
@@ -182,5 +156,5 @@ def status_blocks(captures: list[Capture]) -> tuple[list[Block], str]:
     return [section(head), section(_fit_lines(lines))], head + "\n" + "\n".join(lines)
 
 
-def error_blocks(message: str) -> tuple[list[Block], str]:
+def error_blocks(message: str) -> Reply:
     return [section(f":warning: {escape(message)}")], message

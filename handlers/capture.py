@@ -2,47 +2,63 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
 from bot.briefing.links import canonical_url, links_in_message
-from bot.ports import ArticleTask, NewShare, ShareRecord
-from bot.services.ingest import record_links
+from bot.ports import ArticleTask, NewShare, ShareRecord, Store
+from bot.services.ingest import LinkCapture, record_links
 from handlers.context import Deps, log
+from handlers.errors import reported
+from handlers.ports import Notifier
 
 # Subtypes that are someone's message; everything else (joins, topic changes...) is skipped.
 USER_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
+NOTICES = "capture_notices"  # set before the ack; Bolt copies the context to the lazy run
 
 
-def register(app: Any, deps: Deps) -> None:
-    @app.event("message")
-    def on_message(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
-        capture_message(deps, body, event, client)
+@dataclass(frozen=True, slots=True)
+class Notices:
+    """What the sharer hears after the ack: a reaction, and why a link could not be read."""
+
+    share: NewShare
+    react: bool
+    failures: tuple[str, ...]
 
 
-def capture_message(deps: Deps, body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
+def register(app: App, deps: Deps) -> None:
+    def record(
+        body: dict[str, Any], event: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        notices = capture_message(deps, body, event, client)
+        if notices is not None:
+            context[NOTICES] = notices
+
+    @reported
+    def tell_sharer(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        notices = context.get(NOTICES)
+        if isinstance(notices, Notices):
+            send_notices(deps, client, notices)
+
+    app.event("message")(ack=record, lazy=[tell_sharer])
+
+
+def capture_message(
+    deps: Deps, body: dict[str, Any], event: dict[str, Any], client: WebClient
+) -> Notices | None:
+    """Before the ack: the shares are stored and new articles queued; None: nothing to tell."""
     team = str(body.get("team_id") or event.get("team") or "")
     channel = str(event.get("channel") or "")
-    subtype = event.get("subtype")
-    if subtype == "message_deleted":
-        removed = deps.store.remove_message_shares(
-            team_id=team, channel_id=channel, message_ts=str(event.get("deleted_ts") or "")
-        )
-        log.info("message deleted in %s: %d shares removed", channel, removed)
-        return
-    if subtype == "message_changed":
-        message, previous = event.get("message") or {}, event.get("previous_message") or {}
-        known = deps.store.message_urls(
-            team_id=team, channel_id=channel, message_ts=str(message.get("ts"))
-        )
-        known |= {_canonical(u) for u in links_in_message(previous)}
-        urls = [u for u in links_in_message(message) if _canonical(u) not in known]
-    elif subtype in USER_SUBTYPES:
-        message, urls = event, links_in_message(event)
-    else:
-        return
+    found = _message_links(deps, team, channel, event)
+    if found is None:
+        return None
+    message, urls = found
     if not urls or _from_a_bot(deps, message) or not channel:
-        return
+        return None
     private = deps.channel_privacy(client, team, channel) or event.get("channel_type") in (
         "im",
         "mpim",
@@ -62,21 +78,57 @@ def capture_message(deps: Deps, body: dict[str, Any], event: dict[str, Any], cli
     if isinstance(event_id, str) and not deps.store.first_delivery(
         event_id, team_id=team, now=deps.now()
     ):
-        return  # a retried delivery: the shares are there, the side effects happened
+        return None  # a retried delivery: the shares are there, the side effects happened
+    return _queue_and_notices(deps, client, share, captures)
+
+
+def _message_links(
+    deps: Deps, team: str, channel: str, event: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]] | None:
+    """The message someone wrote and its links not yet recorded; None: not such a message."""
+    subtype = event.get("subtype")
+    if subtype == "message_deleted":
+        removed = deps.store.remove_message_shares(
+            team_id=team, channel_id=channel, message_ts=str(event.get("deleted_ts") or "")
+        )
+        log.info("message deleted in %s: %d shares removed", channel, removed)
+        return None
+    if subtype == "message_changed":
+        message, previous = event.get("message") or {}, event.get("previous_message") or {}
+        known = deps.store.message_urls(
+            team_id=team, channel_id=channel, message_ts=str(message.get("ts"))
+        )
+        known |= {_canonical(u) for u in links_in_message(previous)}
+        return message, [u for u in links_in_message(message) if _canonical(u) not in known]
+    if subtype in USER_SUBTYPES:
+        return event, links_in_message(event)
+    return None
+
+
+def _queue_and_notices(
+    deps: Deps, client: WebClient, share: NewShare, captures: list[LinkCapture]
+) -> Notices:
     pending = [c.record.article_id for c in captures if c.record and c.record.status == "pending"]
     failed = [c for c in captures if c.record is None or c.record.status == "failed"]
-    deps.later(
-        _acknowledge_share, deps, client, share, bool(captures) and len(failed) < len(captures)
-    )
-    for c in failed:
-        reason = (
-            c.error or (c.record.failure_reason if c.record else None) or "it could not be read"
-        )
-        deps.later(deps.poster.note, client=client, share=share, text=_failure_note(c.url, reason))
     if pending:
         deps.pool.submit(
             pending, notify=lambda task, record: _notify(deps, client, share, task, record)
         )
+    failures = tuple(
+        _failure_note(
+            c.url,
+            c.error or (c.record.failure_reason if c.record else None) or "it could not be read",
+        )
+        for c in failed
+    )
+    return Notices(share, react=bool(captures) and len(failed) < len(captures), failures=failures)
+
+
+def send_notices(deps: Deps, client: WebClient, notices: Notices) -> None:
+    if notices.react and deps.settings.capture_reaction:
+        deps.poster.react(client=client, share=notices.share, name=deps.settings.capture_reaction)
+    for text in notices.failures:
+        deps.poster.note(client=client, share=notices.share, text=text)
 
 
 def _from_a_bot(deps: Deps, message: dict[str, Any]) -> bool:
@@ -102,13 +154,8 @@ def _ts_time(ts: Any, deps: Deps) -> datetime:
         return deps.now()
 
 
-def _acknowledge_share(deps: Deps, client: Any, share: NewShare, captured: bool) -> None:
-    if captured and deps.settings.capture_reaction:
-        deps.poster.react(client=client, share=share, name=deps.settings.capture_reaction)
-
-
 def _notify(
-    deps: Deps, client: Any, share: NewShare, task: ArticleTask, record: ShareRecord
+    deps: Deps, client: WebClient, share: NewShare, task: ArticleTask, record: ShareRecord
 ) -> None:
     if record.status == "failed":
         deps.poster.note(
@@ -117,7 +164,7 @@ def _notify(
 
 
 def tell_sharers_of_failure(
-    store: Any, poster: Any, task: ArticleTask, record: ShareRecord
+    store: Store, poster: Notifier, task: ArticleTask, record: ShareRecord
 ) -> None:
     """After a retried article finally failed: tell each person who shared it, why."""
     if record.status != "failed" or task.url.startswith("file://"):

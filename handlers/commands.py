@@ -1,19 +1,19 @@
-"""``/brief``: acknowledged at once, the briefing delivered after the ack."""
+"""The work of the `/brief` verbs; ``handlers.verbs`` says which verb runs when."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
+from slack_bolt import Respond
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.errors import BriefbotError, UsageError
+from bot.errors import BriefbotError
 from bot.services.briefing import brief, parse_since, validate_topic
-from handlers.blocks import briefing_blocks, error_blocks, help_blocks, status_blocks
+from handlers.blocks import Reply, briefing_blocks, error_blocks, status_blocks
 from handlers.context import Deps, log
-
-TOPIC_COMMANDS = ("follow", "unfollow", "topics", "digest")
+from handlers.ports import TopicVerb
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,53 +46,57 @@ def _looks_like_window(word: str) -> bool:
     return len(word) >= 2 and word[-1] in "mhdw" and word[:-1].isdigit()
 
 
-def register(app: Any, deps: Deps) -> None:
-    @app.command("/brief")
-    def on_brief(ack: Any, command: dict[str, Any], respond: Any, client: Any) -> None:
-        handle_brief(deps, ack, command, respond, client)
+@dataclass(frozen=True, slots=True)
+class BriefCall:
+    """One `/brief`: who asked where, and its text with the spacing collapsed."""
 
+    team_id: str
+    channel_id: str
+    user_id: str
+    text: str
 
-def handle_brief(deps: Deps, ack: Any, command: dict[str, Any], respond: Any, client: Any) -> None:
-    text = " ".join(str(command.get("text") or "").split())
-    first = text.split(" ", 1)[0].lower() if text else ""
-    if first in ("", "help", "?", "usage"):
-        blocks, fallback = help_blocks()
-        return ack(blocks=blocks, text=fallback, response_type="ephemeral")
-    if first == "status":
-        captures = deps.store.channel_captures(
-            team_id=command["team_id"], channel_id=command["channel_id"]
+    @classmethod
+    def of(cls, command: dict[str, Any]) -> BriefCall:
+        return cls(
+            team_id=str(command.get("team_id") or ""),
+            channel_id=str(command.get("channel_id") or ""),
+            user_id=str(command.get("user_id") or ""),
+            text=" ".join(str(command.get("text") or "").split()),
         )
-        blocks, fallback = status_blocks(captures)
-        return ack(blocks=blocks, text=fallback, response_type="ephemeral")
-    if first in TOPIC_COMMANDS:
-        return _topic_command(deps, ack, command, respond, client, text)
-    try:
-        request = parse_brief(text)
-        window = parse_since(request.since, default_days=deps.settings.default_since_days)
-    except UsageError as exc:
-        blocks, fallback = help_blocks(note=f"{exc}.")
-        return ack(blocks=blocks, text=fallback, response_type="ephemeral")
-    ack()
-    deps.later(deliver_briefing, deps, command, respond, client, request, window)
+
+    @property
+    def verb(self) -> str:
+        return self.text.partition(" ")[0].lower()
+
+    @property
+    def rest(self) -> str:
+        """What follows the verb."""
+        return self.text.partition(" ")[2]
 
 
-def deliver_briefing(
-    deps: Deps,
-    command: dict[str, Any],
-    respond: Any,
-    client: Any,
-    request: BriefRequest,
-    window: timedelta,
-) -> None:
-    channel = command["channel_id"]
+def status_reply(deps: Deps, call: BriefCall) -> Reply:
+    captures = deps.store.channel_captures(team_id=call.team_id, channel_id=call.channel_id)
+    return status_blocks(captures)
+
+
+def check_briefing(deps: Deps, call: BriefCall) -> None:
+    """In the ack: a topic or window that cannot be read raises UsageError at once."""
+    request = parse_brief(call.text)
+    parse_since(request.since, default_days=deps.settings.default_since_days)
+
+
+def deliver_briefing(deps: Deps, call: BriefCall, respond: Respond, client: WebClient) -> None:
+    """After the ack: the text passed ``check_briefing``, so reading it again succeeds."""
+    request = parse_brief(call.text)
+    window = parse_since(request.since, default_days=deps.settings.default_since_days)
     try:
         briefing = brief(
             store=deps.store,
             topic=request.topic,
             now=deps.now(),
             since=window,
-            team_id=command["team_id"],
-            channel_id=channel,
+            team_id=call.team_id,
+            channel_id=call.channel_id,
         )
     except BriefbotError as exc:
         blocks, fallback = error_blocks(str(exc))
@@ -101,32 +105,27 @@ def deliver_briefing(
     if request.public:
         try:
             deps.poster.post_briefing(
-                team_id=command["team_id"], channel_id=channel, briefing=briefing
+                team_id=call.team_id, channel_id=call.channel_id, briefing=briefing
             )
             return
         except SlackApiError as exc:
-            log.info("public briefing in %s failed: %s", channel, exc.response.get("error"))
+            log.info("public briefing in %s failed: %s", call.channel_id, exc.response.get("error"))
             note = "I can't post in this channel; invite me with `/invite @Briefbot`. Here it is just for you:"
             respond(text=note, response_type="ephemeral")
     blocks, fallback = briefing_blocks(briefing)
     respond(blocks=blocks, text=fallback, response_type="ephemeral")
 
 
-def _topic_command(
-    deps: Deps, ack: Any, command: dict[str, Any], respond: Any, client: Any, text: str
-) -> None:
-    if deps.topics is None:
-        blocks, fallback = error_blocks("Followed topics are not enabled on this Briefbot.")
-        return ack(blocks=blocks, text=fallback, response_type="ephemeral")
-    ack()
-    deps.later(_run_topic_command, deps, command, respond, client, text)
-
-
-def _run_topic_command(
-    deps: Deps, command: dict[str, Any], respond: Any, client: Any, text: str
-) -> None:
+def run_topic_verb(verb: TopicVerb, call: BriefCall, respond: Respond, client: WebClient) -> None:
+    """After the ack (admin checks ask Slack): the answer, or what was wrong, just for the asker."""
     try:
-        reply = deps.topics.handle(command=command, text=text, client=client)
+        reply = verb(
+            team_id=call.team_id,
+            user_id=call.user_id,
+            channel_id=call.channel_id,
+            text=call.rest,
+            client=client,
+        )
     except BriefbotError as exc:
         reply = f":warning: {exc}"
     respond(text=reply, response_type="ephemeral")

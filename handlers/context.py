@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+from slack_bolt import Ack
 
 from bot.config import Settings
 from bot.ports import Store
+from handlers.ports import ChannelPrivacy, FollowedTopics, IngestionQueue, Notifier
 
 log = logging.getLogger("handlers")
 
@@ -19,23 +20,14 @@ log = logging.getLogger("handlers")
 class Deps:
     settings: Settings
     store: Store
-    pool: Any  # bot.entrypoints.worker.IngestionPool
-    poster: Any  # handlers.poster.SlackPoster
+    pool: IngestionQueue
+    poster: Notifier
     now: Callable[[], datetime]
-    background: Executor  # slow /brief work, after ack(); never Bolt's listener threads
+    channel_privacy: ChannelPrivacy
+    topics: FollowedTopics
     bot_user_id: str = ""
-    channel_privacy: Callable[[Any, str, str], bool] = field(
-        default=lambda client, team, channel: False
-    )
-    topics: Any = None  # followed-topic services (bot.services.followed_topics), when available
 
-    def later(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        """Run after the ack, on Briefbot's own threads; errors are logged, never lost."""
 
-        def run() -> None:
-            try:
-                fn(*args, **kwargs)
-            except Exception:
-                log.exception("background work %s failed", getattr(fn, "__name__", fn))
-
-        self.background.submit(run)
+def just_ack(ack: Ack) -> None:
+    """The ack of a listener whose work is all lazy: Slack hears 200 at once."""
+    ack()

@@ -7,9 +7,10 @@ way a delivery that failed half-way is completed by Slack's retry, not dropped.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt.response import BoltResponse
+from slack_bolt import App, BoltResponse
 
 from bot.metrics import DUPLICATE_EVENTS, SLACK_REQUESTS
 from handlers.context import Deps, log
@@ -29,9 +30,11 @@ def request_kind(body: Any) -> str:
     return kind if kind in ("block_actions", "view_submission", "url_verification") else "other"
 
 
-def register(app: Any, deps: Deps) -> None:
+def register(app: App, deps: Deps) -> None:
     @app.middleware
-    def skip_repeated_events(body: dict[str, Any], next: Any) -> BoltResponse | None:
+    def skip_repeated_events(
+        body: dict[str, Any], next: Callable[[], BoltResponse | None]
+    ) -> BoltResponse | None:
         event_id = body.get("event_id") if isinstance(body, dict) else None
         event = body.get("event") if isinstance(body, dict) else None
         SLACK_REQUESTS.labels(request_kind(body)).inc()

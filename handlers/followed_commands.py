@@ -6,18 +6,14 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.briefing.followed import DIGEST, TopicConfig
 from bot.config import Settings
+from bot.ports import TopicStore
 from bot.services.followed_text import listing, topics_text
-from bot.services.followed_topics import (
-    TopicStore,
-    follow_topic,
-    list_topics,
-    set_digest,
-    unfollow_topic,
-)
+from bot.services.followed_topics import follow_topic, list_topics, set_digest, unfollow_topic
 from handlers.blocks import Block, context, escape, header, section
 from handlers.context import log
 
@@ -25,7 +21,7 @@ from handlers.context import log
 class SlackAdmins:
     """Workspace admins and owners, from users.info (asked each time: rights can change)."""
 
-    def __init__(self, client: Any):
+    def __init__(self, client: WebClient):
         self.client = client
 
     def __call__(self, team_id: str, user_id: str) -> bool:
@@ -46,38 +42,60 @@ class SlackAdmins:
 
 
 class TopicCommands:
-    """What `deps.topics` is: each method answers in Slack mrkdwn."""
+    """What `deps.topics` is (``handlers.ports.FollowedTopics``): each answer is Slack mrkdwn.
+
+    The `/brief` verbs are dispatched by ``handlers.verbs``; ``text`` is what follows the verb.
+    """
 
     def __init__(self, *, topics: TopicStore, settings: Settings, now: Callable[[], datetime]):
-        self.topics, self.settings, self.now = topics, settings, now
+        self.store, self.settings, self.now = topics, settings, now
 
-    def handle(self, *, command: dict[str, Any], text: str, client: Any) -> str:
-        verb, _, rest = text.partition(" ")
-        team, user, channel = command["team_id"], command["user_id"], command["channel_id"]
+    def topics(
+        self, *, team_id: str, user_id: str, channel_id: str, text: str, client: WebClient
+    ) -> str:
+        return topics_text(list_topics(topics=self.store, team_id=team_id, now=self.now()))
+
+    def follow(
+        self, *, team_id: str, user_id: str, channel_id: str, text: str, client: WebClient
+    ) -> str:
         admins = SlackAdmins(client)
-        common = {
-            "topics": self.topics,
-            "is_admin": admins,
-            "admins": self.settings.admins,
-            "team_id": team,
-            "user_id": user,
-            "now": self.now(),
-        }
-        verb = verb.lower()
-        if verb == "topics":
-            return topics_text(list_topics(topics=self.topics, team_id=team, now=self.now()))
-        if verb == "unfollow":
-            return unfollow_topic(**common, text=rest).message
-        if verb == "digest":
-            return set_digest(
-                **common, channel_id=channel, text=rest, default_timezone=admins.timezone(user)
-            ).message
         return follow_topic(
-            **common, channel_id=channel, text=rest, default_timezone=admins.timezone(user)
+            **self._common(team_id, user_id, admins),
+            channel_id=channel_id,
+            text=text,
+            default_timezone=admins.timezone(user_id),
         ).message
 
+    def unfollow(
+        self, *, team_id: str, user_id: str, channel_id: str, text: str, client: WebClient
+    ) -> str:
+        return unfollow_topic(
+            **self._common(team_id, user_id, SlackAdmins(client)), text=text
+        ).message
+
+    def digest(
+        self, *, team_id: str, user_id: str, channel_id: str, text: str, client: WebClient
+    ) -> str:
+        admins = SlackAdmins(client)
+        return set_digest(
+            **self._common(team_id, user_id, admins),
+            channel_id=channel_id,
+            text=text,
+            default_timezone=admins.timezone(user_id),
+        ).message
+
+    def _common(self, team_id: str, user_id: str, admins: SlackAdmins) -> dict[str, Any]:
+        return {
+            "topics": self.store,
+            "is_admin": admins,
+            "admins": self.settings.admins,
+            "team_id": team_id,
+            "user_id": user_id,
+            "now": self.now(),
+        }
+
     def home_blocks(self, *, team_id: str) -> list[Block]:
-        topics = self.topics.list_topics(team_id=team_id)
+        topics = self.store.list_topics(team_id=team_id)
         blocks: list[Block] = [header("Followed topics")]
         for topic in topics[:20]:
             blocks.append(_topic_row(topic, self.now()))
@@ -103,16 +121,16 @@ class TopicCommands:
     def modal(
         self, *, team_id: str, name: str | None, default_channel: str | None, timezone: str
     ) -> dict[str, Any]:
-        topic = self.topics.get_topic(team_id=team_id, name=name) if name else None
+        topic = self.store.get_topic(team_id=team_id, name=name) if name else None
         return topic_modal(topic, default_channel=default_channel, timezone=timezone)
 
     def save_from_modal(
-        self, *, team_id: str, user_id: str, values: dict[str, Any], client: Any
+        self, *, team_id: str, user_id: str, values: dict[str, Any], client: WebClient
     ) -> str:
         text = follow_text_from_modal(values)
         admins = SlackAdmins(client)
         return follow_topic(
-            topics=self.topics,
+            topics=self.store,
             is_admin=admins,
             admins=self.settings.admins,
             team_id=team_id,

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
 from bot.errors import BriefbotError
 from handlers.context import Deps
+from handlers.errors import reported
 from handlers.followed_commands import SlackAdmins
 from handlers.home import publish_home
 
+SAVED = "topic_saved"  # set in the ack; Bolt copies the context to the lazy run
 
-def register(app: Any, deps: Deps) -> None:
+
+def register(app: App, deps: Deps) -> None:
     @app.action("topic_add")
     @app.action("topic_edit")
-    def open_editor(ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any) -> None:
+    def open_editor(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
+    ) -> None:
         ack()
-        if deps.topics is None:
-            return
         user = str((body.get("user") or {}).get("id") or "")
         team = str((body.get("team") or {}).get("id") or body.get("team_id") or "")
         view = deps.topics.modal(
@@ -27,8 +33,13 @@ def register(app: Any, deps: Deps) -> None:
         )
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    @app.view("topic_save")
-    def save_topic(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
+    def save_topic(
+        ack: Ack,
+        body: dict[str, Any],
+        view: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+    ) -> None:
         user = str((body.get("user") or {}).get("id") or "")
         team = str((body.get("team") or {}).get("id") or "")
         values = (view.get("state") or {}).get("values") or {}
@@ -38,4 +49,12 @@ def register(app: Any, deps: Deps) -> None:
             ack(response_action="errors", errors={"topic": str(exc)[:150]})
             return
         ack()
-        deps.later(publish_home, deps, team, user, client)
+        context[SAVED] = (team, user)
+
+    @reported
+    def refresh_home(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if saved := context.get(SAVED):
+            team, user = saved
+            publish_home(deps, team, user, client)
+
+    app.view("topic_save")(ack=save_topic, lazy=[refresh_home])

@@ -6,20 +6,25 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+from slack_bolt import App
+from slack_sdk import WebClient
+
 from bot.briefing.compose import compose_briefing
-from handlers.blocks import USAGE, Block, clip, context, escape, header, link, section
-from handlers.context import Deps
+from handlers.blocks import Block, clip, context, escape, header, link, section
+from handlers.context import Deps, just_ack
+from handlers.errors import reported
+from handlers.verbs import usage
 
 HOME_STORIES = 10
 
 
-def register(app: Any, deps: Deps) -> None:
-    @app.event("app_home_opened")
-    def on_home(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
+def register(app: App, deps: Deps) -> None:
+    @reported
+    def on_home(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
         if event.get("tab", "home") == "home":
-            deps.later(
-                publish_home, deps, str(body.get("team_id") or ""), str(event.get("user")), client
-            )
+            publish_home(deps, str(body.get("team_id") or ""), str(event.get("user")), client)
+
+    app.event("app_home_opened")(ack=just_ack, lazy=[on_home])
 
 
 def home_view(deps: Deps, team_id: str) -> dict[str, Any]:
@@ -50,12 +55,11 @@ def home_view(deps: Deps, team_id: str) -> dict[str, Any]:
             )
     else:
         blocks.append(context("Nothing shared in public channels this week yet."))
-    if deps.topics is not None:
-        blocks += deps.topics.home_blocks(team_id=team_id)
+    blocks += deps.topics.home_blocks(team_id=team_id)
     blocks.append(header("How to use"))
-    blocks.append(section("\n".join(f"{cmd} — {what}" for cmd, what in USAGE)))
+    blocks.append(section("\n".join(f"{line.example} — {line.summary}" for line in usage())))
     return {"type": "home", "blocks": blocks[:100]}
 
 
-def publish_home(deps: Deps, team_id: str, user_id: str, client: Any) -> None:
+def publish_home(deps: Deps, team_id: str, user_id: str, client: WebClient) -> None:
     client.views_publish(user_id=user_id, view=home_view(deps, team_id))

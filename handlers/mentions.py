@@ -5,22 +5,31 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from slack_bolt import App
+from slack_sdk import WebClient
+
 from bot.errors import BriefbotError
 from bot.services.briefing import brief, parse_since
-from handlers.blocks import briefing_blocks, help_blocks
+from handlers.blocks import briefing_blocks
 from handlers.commands import parse_brief
-from handlers.context import Deps
+from handlers.context import Deps, just_ack
+from handlers.errors import reported
+from handlers.verbs import help_blocks
 
 _MENTION = re.compile(r"<[@!][^>]*>")
 
 
-def register(app: Any, deps: Deps) -> None:
-    @app.event("app_mention")
-    def on_mention(body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
-        deps.later(answer_mention, deps, body, event, client)
+def register(app: App, deps: Deps) -> None:
+    @reported
+    def on_mention(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
+        answer_mention(deps, body, event, client)
+
+    app.event("app_mention")(ack=just_ack, lazy=[on_mention])
 
 
-def answer_mention(deps: Deps, body: dict[str, Any], event: dict[str, Any], client: Any) -> None:
+def answer_mention(
+    deps: Deps, body: dict[str, Any], event: dict[str, Any], client: WebClient
+) -> None:
     text = " ".join(_MENTION.sub(" ", str(event.get("text") or "")).split())
     channel = str(event.get("channel") or "")
     thread = event.get("thread_ts") or event.get("ts")

@@ -6,15 +6,18 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.app import Container, utcnow
+from bot.app import Container
+from bot.clock import utcnow
 from bot.entrypoints.worker import IngestionPool
 from bot.errors import ConfigError
+from bot.extraction.nlp import SpacyAnalyzer
 from handlers import register_all
 from handlers.capture import tell_sharers_of_failure
 from handlers.context import Deps
@@ -71,7 +74,16 @@ class ChannelPrivacy:
         return private
 
 
-def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -> tuple[App, Deps]:
+@dataclass
+class SlackDeps(Deps):
+    """The listeners' Deps as built here: the entry points also start the pool's sweeper."""
+
+    pool: IngestionPool
+
+
+def build_slack(
+    container: Container, *, http: bool, ingest_here: bool = True
+) -> tuple[App, SlackDeps]:
     """The Bolt App with every listener attached, and what the listeners share.
 
     With ``ingest_here`` false the captured articles wait in the queue for ``briefbot
@@ -86,41 +98,54 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
         )
     client = web_client(s.slack_bot_token, s.api_url)
     logging.getLogger("slack_bolt.App").addFilter(_TOKEN_FILTER)  # added once, however often called
+    # Lazy listeners (slow /brief work, reactions, notes) run here after the ack; fetching
+    # and analysis never do, they have the ingestion pool.
+    listeners = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefbot-slack")
     app = App(
         client=client,  # carries the bot token and SLACK_API_URL
         signing_secret=s.slack_signing_secret or None,
         process_before_response=True,  # shares are stored before Slack hears the ack
         request_verification_enabled=http,
         token_verification_enabled=True,
+        listener_executor=listeners,
     )
     pool = IngestionPool(
         store=container.store,
         fetcher=container.fetcher,
+        reader=container.reader,
         analyzer=container.analyzer,
         now=utcnow,
         workers=s.workers,
         max_attempts=s.max_attempts,
         enabled=ingest_here,
     )
-    background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefbot-slack")
-    deps = Deps(
+    poster = SlackPoster(client)
+    deps = SlackDeps(
         settings=s,
         store=container.store,
         pool=pool,
-        poster=SlackPoster(client),
+        poster=poster,
         now=utcnow,
-        background=background,
-        bot_user_id=_bot_user_id(client),
         channel_privacy=ChannelPrivacy(),
         topics=TopicCommands(topics=SqlTopicStore(container.db), settings=s, now=utcnow),
+        bot_user_id=_bot_user_id(client),
     )
-    pool.on_done = partial(tell_sharers_of_failure, container.store, deps.poster)
+    pool.on_done = partial(tell_sharers_of_failure, container.store, poster)
     register_all(app, deps)
     if ingest_here:  # load the spaCy pipeline now, not when the first link arrives
-        deps.later(lambda: container.analyzer.nlp)
+        threading.Thread(
+            target=_preload, args=(container.analyzer,), name="briefbot-spacy", daemon=True
+        ).start()
     container.extras["pool"] = pool
-    container.extras["background"] = background
+    container.extras["listeners"] = listeners  # Container.close() shuts it down
     return app, deps
+
+
+def _preload(analyzer: SpacyAnalyzer) -> None:
+    try:
+        _ = analyzer.nlp  # the property loads the pipeline once
+    except Exception:  # the first article will try again, and say why
+        log.exception("loading the spaCy pipeline failed")
 
 
 def _bot_user_id(client: WebClient) -> str:

@@ -4,6 +4,7 @@ article pages on a local web server, and the Slack Web API emulator."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -235,6 +236,33 @@ def test_public_briefing_is_posted_in_the_channel_after_a_429(bot):
     calls = bot.emulator.wait_for("chat.postMessage", count=2, timeout=10)
     assert calls[0].status == 429 and calls[1].ok
     assert calls[1].params["channel"] == "C0NEWS" and url in json.dumps(calls[1].params["blocks"])
+
+
+@pytest.mark.parametrize(
+    ("text", "failing"),
+    [("status", "channel_captures"), ("ukraine", "search_articles")],
+    ids=["in the ack", "after the ack"],
+)
+def test_a_failure_is_logged_in_detail_and_the_user_is_told_politely(bot, caplog, text, failing):
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the database is on fire")
+
+    setattr(bot.container.store, failing, broken)
+    with caplog.at_level(logging.ERROR, logger="handlers"):
+        bot.command(text, user_id="U0DANA")
+        [reply] = bot.emulator.wait_for("response_url", timeout=10)
+    assert reply.params["response_type"] == "ephemeral" and "Sorry" in reply.params["text"]
+    assert "the database is on fire" not in reply.params["text"], "the detail stays in the log"
+    [record] = [r for r in caplog.records if r.exc_info]
+    assert "/brief" in record.getMessage() and "user=U0DANA" in record.getMessage()
+    assert "the database is on fire" in caplog.text
+
+
+def test_the_spacy_pipeline_is_loaded_at_start_not_at_the_first_link(bot):
+    deadline = time.monotonic() + 60
+    while bot.container.analyzer._nlp is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert bot.container.analyzer._nlp is not None, "no link was shared, yet the model is ready"
 
 
 def test_status_lists_captures_and_failures(bot):

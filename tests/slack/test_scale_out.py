@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from waitress.server import create_server
 
-from bot.app import build, utcnow
+from bot.app import build
+from bot.clock import utcnow
 from bot.config import Settings
 from bot.entrypoints.http_server import wsgi_app
 from bot.entrypoints.slack_app import build_slack
@@ -47,7 +48,11 @@ def test_two_replicas_and_a_worker_share_one_database(slack_emulator, database_u
         servers.append(f"http://127.0.0.1:{server.effective_port}/slack/events")
     worker = build(settings)
     pool = IngestionPool(
-        store=worker.store, fetcher=worker.fetcher, analyzer=worker.analyzer, now=utcnow
+        store=worker.store,
+        fetcher=worker.fetcher,
+        reader=worker.reader,
+        analyzer=worker.analyzer,
+        now=utcnow,
     )
     try:
         with PageServer() as pages:

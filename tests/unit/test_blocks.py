@@ -16,10 +16,10 @@ from handlers.blocks import (
     briefing_blocks,
     error_blocks,
     escape,
-    help_blocks,
     link,
     status_blocks,
 )
+from handlers.verbs import help_blocks
 from tests.unit.builders import PERSON, briefing, story
 
 MAX_BLOCKS, SECTION, HEADER, CONTEXT = 50, 3000, 150, 3000

@@ -1,4 +1,4 @@
-"""Reading ``/brief`` text: topic, public flag and time window."""
+"""Reading ``/brief`` text: which verb, then topic, public flag and time window."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 
 from bot.errors import UsageError
 from bot.services.briefing import MAX_TOPIC_LENGTH, parse_since, validate_topic
-from handlers.commands import BriefRequest, parse_brief
+from handlers.commands import BriefCall, BriefRequest, parse_brief
+from handlers.verbs import BRIEF_VERBS, Verb, find_verb
 
 
 @pytest.mark.parametrize(
@@ -105,3 +106,41 @@ def test_validate_topic_collapses_space_and_limits_length() -> None:
         validate_topic("x" * (MAX_TOPIC_LENGTH + 1))
     with pytest.raises(UsageError):
         validate_topic("?!")
+
+
+# --- the /brief verbs ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("verb", BRIEF_VERBS, ids=lambda v: v.name)
+def test_each_help_example_runs_the_verb_it_describes(verb: Verb) -> None:
+    for line in verb.usage:
+        command, word, *_ = line.example.strip("`").split()
+        assert command == "/brief" and find_verb(word) is verb, line.example
+
+
+@pytest.mark.parametrize(
+    ("text", "verb"),
+    [
+        ("", "help"),
+        ("?", "help"),
+        ("USAGE please", "help"),
+        ("Status", "status"),
+        ("follow energy prices daily", "follow"),
+        ("topic", "briefing"),  # not `topics`: a briefing on "topic"
+        ("energy prices public", "briefing"),
+    ],
+)
+def test_the_first_word_picks_the_verb(text: str, verb: str) -> None:
+    call = BriefCall(team_id="T1", channel_id="C1", user_id="U1", text=text)
+    assert find_verb(call.verb).name == verb
+
+
+def test_a_verb_is_given_only_what_follows_it() -> None:
+    command = {
+        "team_id": "T1",
+        "channel_id": "C1",
+        "user_id": "U1",
+        "text": " unfollow  energy  prices ",
+    }
+    call = BriefCall.of(command)
+    assert (call.verb, call.rest) == ("unfollow", "energy prices")
