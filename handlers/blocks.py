@@ -18,6 +18,7 @@ from bot.briefing.render import (
     sources_label,
     status_tag,
 )
+from bot.briefing.status import ArticleStatus
 from bot.ports import Capture
 
 MAX_BLOCKS = 50
@@ -147,11 +148,19 @@ def status_blocks(captures: list[Capture]) -> Reply:
         return [section(msg)], msg
     lines = []
     for c in captures[:20]:
-        mark = {"done": "✅", "pending": "⏳", "failed": "⚠️"}.get(c.status, "•")
+        mark = {
+            ArticleStatus.DONE: "✅",
+            ArticleStatus.PENDING: "⏳",
+            ArticleStatus.FAILED: "⚠️",
+        }.get(c.status, "•")
         label = c.title or c.url
-        why = f" — {escape(c.failure_reason)}" if c.status == "failed" and c.failure_reason else ""
+        why = (
+            f" — {escape(c.failure_reason)}"
+            if c.status == ArticleStatus.FAILED and c.failure_reason
+            else ""
+        )
         lines.append(f"{mark} {link(c.url, clip(label, 120))} <@{c.user_id}>{why}")
-    failed = sum(c.status == "failed" for c in captures)
+    failed = sum(c.status == ArticleStatus.FAILED for c in captures)
     head = f"*Recent captures in this channel* ({len(captures)} links, {failed} failed)"
     return [section(head), section(_fit_lines(lines))], head + "\n" + "\n".join(lines)
 

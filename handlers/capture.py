@@ -10,6 +10,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.briefing.links import canonical_url, links_in_message
+from bot.briefing.status import ArticleStatus
 from bot.ports import ArticleTask, NewShare, ShareRecord, Store
 from bot.services.ingest import LinkCapture, record_links
 from handlers.context import Deps, log
@@ -108,8 +109,12 @@ def _message_links(
 def _queue_and_notices(
     deps: Deps, client: WebClient, share: NewShare, captures: list[LinkCapture]
 ) -> Notices:
-    pending = [c.record.article_id for c in captures if c.record and c.record.status == "pending"]
-    failed = [c for c in captures if c.record is None or c.record.status == "failed"]
+    pending = [
+        c.record.article_id
+        for c in captures
+        if c.record and c.record.status == ArticleStatus.PENDING
+    ]
+    failed = [c for c in captures if c.record is None or c.record.status == ArticleStatus.FAILED]
     if pending:
         deps.pool.submit(
             pending, notify=lambda task, record: _notify(deps, client, share, task, record)
@@ -157,7 +162,7 @@ def _ts_time(ts: Any, deps: Deps) -> datetime:
 def _notify(
     deps: Deps, client: WebClient, share: NewShare, task: ArticleTask, record: ShareRecord
 ) -> None:
-    if record.status == "failed":
+    if record.status == ArticleStatus.FAILED:
         deps.poster.note(
             client=client, share=share, text=_failure_note(task.url, record.failure_reason)
         )
@@ -167,7 +172,7 @@ def tell_sharers_of_failure(
     store: Store, poster: Notifier, task: ArticleTask, record: ShareRecord
 ) -> None:
     """After a retried article finally failed: tell each person who shared it, why."""
-    if record.status != "failed" or task.url.startswith("file://"):
+    if record.status != ArticleStatus.FAILED or task.url.startswith("file://"):
         return
     for share in store.article_shares(task.article_id):
         if share.team_id != "cli":

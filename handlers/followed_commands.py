@@ -9,7 +9,8 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.briefing.followed import DIGEST, TopicConfig
+from bot.briefing.followed import TopicConfig
+from bot.briefing.status import TopicKind
 from bot.config import Settings
 from bot.ports import TopicStore
 from bot.services.followed_text import listing, topics_text
@@ -144,7 +145,7 @@ class TopicCommands:
 
 def _topic_row(topic: TopicConfig, now: datetime) -> Block:
     row = section(escape(listing(topic, now).text).replace("&lt;#", "<#").replace("&gt;", ">"))
-    if topic.kind != DIGEST:
+    if topic.kind != TopicKind.DIGEST:
         row["accessory"] = {
             "type": "button",
             "action_id": "topic_edit",

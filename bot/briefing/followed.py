@@ -9,8 +9,6 @@ from typing import Any
 from bot.briefing.schedule import Schedule
 from bot.briefing.status import RunStatus, TopicAction, TopicKind
 
-TOPIC, DIGEST = TopicKind.TOPIC, TopicKind.DIGEST  # short names the callers use
-
 
 @dataclass(frozen=True, slots=True)
 class TopicConfig:

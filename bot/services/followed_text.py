@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.briefing.followed import DIGEST, TopicConfig
+from bot.briefing.followed import TopicConfig
 from bot.briefing.schedule import describe_moment, describe_schedule, next_slots
-from bot.briefing.status import TopicAction
+from bot.briefing.status import TopicAction, TopicKind
 
 
 def next_run(topic: TopicConfig, now: datetime) -> datetime:
@@ -16,7 +16,11 @@ def next_run(topic: TopicConfig, now: datetime) -> datetime:
 
 def label(topic: TopicConfig) -> str:
     """``*energy prices*`` or ``the digest of <#C123>``."""
-    return f"the digest of <#{topic.channel_id}>" if topic.kind == DIGEST else f"*{topic.name}*"
+    return (
+        f"the digest of <#{topic.channel_id}>"
+        if topic.kind == TopicKind.DIGEST
+        else f"*{topic.name}*"
+    )
 
 
 def when(topic: TopicConfig, now: datetime) -> str:
@@ -36,9 +40,15 @@ class TopicListing:
         t = self.topic
         terms = f" (matching {', '.join(t.terms)})" if t.terms else ""
         quiet = (
-            ", silent when there is nothing new" if t.silent_when_empty and t.kind != DIGEST else ""
+            ", silent when there is nothing new"
+            if t.silent_when_empty and t.kind != TopicKind.DIGEST
+            else ""
         )
-        what = f"{label(t)}{terms} in <#{t.channel_id}>" if t.kind != DIGEST else _cap(label(t))
+        what = (
+            f"{label(t)}{terms} in <#{t.channel_id}>"
+            if t.kind != TopicKind.DIGEST
+            else _cap(label(t))
+        )
         return f"{what}: {self.schedule}{quiet}"
 
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.briefing.commands import FOLLOW_EXAMPLE, FollowRequest, parse_digest, parse_follow
-from bot.briefing.followed import DIGEST, BriefingRecord, TopicConfig
+from bot.briefing.followed import BriefingRecord, TopicConfig
 from bot.briefing.schedule import (
     EVERY_DAY,
     WEEKDAYS,
@@ -24,7 +24,7 @@ from bot.briefing.schedule import (
     parse_time,
     validate_timezone,
 )
-from bot.briefing.status import RunStatus, SlotOutcome, TopicAction
+from bot.briefing.status import RunStatus, SlotOutcome, TopicAction, TopicKind
 from bot.errors import NotAllowed, UsageError
 from bot.ports import Poster, Store, TopicStore
 from bot.services.briefing import validate_topic
@@ -137,7 +137,7 @@ def set_digest(
         team_id=team_id,
         name=name,
         channel_id=channel_id,
-        kind=DIGEST,
+        kind=TopicKind.DIGEST,
         silent_when_empty=True,
         time_of_day=request.time_of_day or (existing.time_of_day if existing else "08:00"),
         days=request.days or (EVERY_DAY if request.period == "daily" else "mon"),

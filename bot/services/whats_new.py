@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.briefing.compose import compose_briefing
-from bot.briefing.followed import DIGEST, BriefingRecord, TopicConfig
+from bot.briefing.followed import BriefingRecord, TopicConfig
 from bot.briefing.model import ArticleView, Briefing, Story
 from bot.briefing.render import title_case
 from bot.briefing.schedule import day_set, describe_moment, previous_slot
-from bot.briefing.status import RunStatus, StoryStatus
+from bot.briefing.status import RunStatus, StoryStatus, TopicKind
 from bot.briefing.stories import STORY_WINDOW, story_key
 from bot.ports import Store
 from bot.services.briefing import brief
@@ -61,7 +61,7 @@ def compose_due(
 ) -> tuple[Briefing, str]:
     """The briefing for this slot and its title (for the Slack header and notification)."""
     label = since_label(topic, slot, previous, now)
-    if topic.kind == DIGEST:
+    if topic.kind == TopicKind.DIGEST:
         briefing = compose_digest(
             store=store, topic=topic, after=window_start(topic, slot, previous), now=now
         )
