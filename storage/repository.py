@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, delete, func, or_, select, text, update
+from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.briefing import gazetteer
-from bot.briefing.actor_matching import match_existing_actor, merge_actor
 from bot.briefing.matching import TopicQuery
-from bot.briefing.model import Actor, ActorType, Analysis, ArticleView
+from bot.briefing.model import Actor, Analysis, ArticleView
 from bot.briefing.status import ArticleStatus
 from bot.ports import ArticleTask, Capture, NewShare, PageContent, ShareRecord
+from storage.actor_index import ActorChanged, Planned, plan_actors, write_actors
 from storage.db import Database
 from storage.models import (
     ActorRow,
@@ -25,6 +24,9 @@ from storage.models import (
     Share,
 )
 from storage.queries import article_views, search_ids, visible
+
+# A save whose new actor another worker stored first matches again; twice is already rare.
+ACTOR_RETRIES = 3
 
 
 class SqlStore:
@@ -166,92 +168,65 @@ class SqlStore:
     def save_analysis(
         self, article_id: int, *, page: PageContent, analysis: Analysis, now: datetime
     ) -> None:
-        with self.db.session() as s:
-            article = s.get_one(Article, article_id)
-            article.title, article.text, article.outlet = page.title, page.text, page.outlet
-            article.author, article.published_at, article.language = (
-                page.author,
-                page.published_at,
-                page.language,
-            )
-            article.extraction = page.quality
-            article.status, article.failure_reason = ArticleStatus.DONE, None
-            article.fetched_at, article.claimed_until, article.next_attempt_at = now, None, None
-            article.key_points = [
-                KeyPointRow(rank=i, text=k.text, start=k.start, end=k.end, score=k.score)
-                for i, k in enumerate(analysis.key_points)
-            ]
-            article.actor_links = []
-            s.flush()
-            links: dict[int, ArticleActor] = {}
-            for actor in analysis.actors:
-                row = self._actor_row(s, actor)
-                link = links.get(row.id)
-                if link is None:
-                    links[row.id] = ArticleActor(
-                        actor_id=row.id,
-                        mentions=actor.mentions,
-                        salience=actor.salience,
-                        role=actor.role,
-                        surface=[actor.name, *actor.aliases],
-                    )
-                else:  # two article actors resolved to one stored actor
-                    link.mentions += actor.mentions
-                    link.salience = max(link.salience, actor.salience)
-            article.actor_links = list(links.values())
-            s.flush()
-            self._index(s, article, analysis.actors)
+        """Store an article's reading. Its actors are matched to stored ones first, outside
+        the write transaction; a concurrent writer storing or renaming one of them first
+        makes it match again (at most ``ACTOR_RETRIES`` times)."""
+        for attempt in range(ACTOR_RETRIES):
+            with self.db.session() as s:
+                touched, picks = plan_actors(s, analysis.actors)
+            try:
+                with self.db.session() as s:
+                    self._write_analysis(s, article_id, page, analysis, now, touched, picks)
+                return
+            except (IntegrityError, ActorChanged):
+                if attempt == ACTOR_RETRIES - 1:
+                    raise
 
-    def _actor_row(self, s: Session, actor: Actor) -> ActorRow:
-        """The stored actor this article's actor is (updated with its names), or a new one."""
-        rows = self._actor_candidates(s, actor)
-        candidates = [Actor(r.name, ActorType(r.type), tuple(r.aliases or ())) for r in rows]
-        index = match_existing_actor(candidates, actor)
-        if index is None:
-            row = ActorRow(
-                name=actor.name,
-                type=actor.type.value,
-                aliases=list(actor.aliases),
-                country=actor.country,
-                role=actor.role,
-            )
-            s.add(row)
-            s.flush()
-            return row
-        row = rows[index]
-        merged = merge_actor(candidates[index], actor)
-        if merged.name != row.name and not any(r.name == merged.name for r in rows):
-            row.name = merged.name  # "Trump" stored first becomes "Donald Trump" once named in full
-        row.aliases = [a for a in merged.aliases if a != row.name]
-        row.role = row.role or actor.role
-        row.country = row.country or actor.country
-        return row
-
-    def _actor_candidates(self, s: Session, actor: Actor) -> list[ActorRow]:
-        """Stored actors of the type that share a name, a surname or an alias with ``actor``."""
-        forms = {actor.name, *actor.aliases}
-        if actor.type is ActorType.ORGANIZATION and (long := gazetteer.org_long_form(actor.name)):
-            forms |= {long, gazetteer.org_acronym(long) or long}  # "EU" and "European Union"
-        last = actor.name.split()[-1].replace("%", r"\%").replace("_", r"\_")
-        alias_like = [
-            cast(ActorRow.aliases, String).like(f'%"{form}"%')
-            for form in forms
-            if form.isascii() and '"' not in form and "%" not in form and "_" not in form
-        ]
-        return list(
-            s.scalars(
-                select(ActorRow)
-                .where(
-                    ActorRow.type == actor.type.value,
-                    or_(
-                        ActorRow.name.in_(forms),
-                        ActorRow.name.like(f"% {last}", escape="\\"),
-                        *alias_like,
-                    ),
-                )
-                .limit(50)
-            )
+    def _write_analysis(
+        self,
+        s: Session,
+        article_id: int,
+        page: PageContent,
+        analysis: Analysis,
+        now: datetime,
+        touched: list[Planned],
+        picks: list[int],
+    ) -> None:
+        article = s.get_one(Article, article_id)
+        article.title, article.text, article.outlet = page.title, page.text, page.outlet
+        article.author, article.published_at, article.language = (
+            page.author,
+            page.published_at,
+            page.language,
         )
+        article.extraction = page.quality
+        article.status, article.failure_reason = ArticleStatus.DONE, None
+        article.fetched_at, article.claimed_until, article.next_attempt_at = now, None, None
+        article.key_points = [
+            KeyPointRow(rank=i, text=k.text, start=k.start, end=k.end, score=k.score)
+            for i, k in enumerate(analysis.key_points)
+        ]
+        article.actor_links = []
+        s.flush()
+        row_ids = write_actors(s, touched)
+        links: dict[int, ArticleActor] = {}
+        for actor, pick in zip(analysis.actors, picks, strict=True):
+            row_id = row_ids[pick]
+            link = links.get(row_id)
+            if link is None:
+                links[row_id] = ArticleActor(
+                    actor_id=row_id,
+                    mentions=actor.mentions,
+                    salience=actor.salience,
+                    role=actor.role,
+                    surface=[actor.name, *actor.aliases],
+                )
+            else:  # two article actors resolved to one stored actor
+                link.mentions += actor.mentions
+                link.salience = max(link.salience, actor.salience)
+        article.actor_links = list(links.values())
+        s.flush()
+        self._index(s, article, analysis.actors)
 
     def _index(self, s: Session, article: Article, actors: Sequence[Actor]) -> None:
         names = " ; ".join(" ; ".join([a.name, *a.aliases, a.country or ""]) for a in actors)
