@@ -142,8 +142,13 @@ class Store(Protocol):
         since: datetime,
         team_id: str | None = None,
         channel_id: str | None = None,
-        limit: int = 200,
-    ) -> list[ArticleView]: ...
+        limit: int | None = None,
+    ) -> list[ArticleView]:
+        """Every analysed article shared in the window that this team and channel may see
+        and that matches the query, best first: filtered before it is ranked, so matches
+        elsewhere never crowd out one that may be cited. ``limit`` None: the store's own
+        safety cap, far above what a window holds."""
+        ...
 
     def actor_article_counts(self, names: Sequence[str]) -> dict[str, int]: ...
 

@@ -130,7 +130,12 @@ class Share(Base):
     __tablename__ = "shares"
     __table_args__ = (
         UniqueConstraint("team_id", "channel_id", "message_ts", "article_id", name="uq_share"),
-        Index("ix_share_team_time", "team_id", "shared_at"),
+        # A briefing's window read from the index alone (0004): its workspace, time, article,
+        # privacy and channel; the operator's window over every workspace.
+        Index(
+            "ix_share_window", "team_id", "shared_at", "article_id", "channel_private", "channel_id"
+        ),
+        Index("ix_share_time", "shared_at", "article_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -23,7 +23,7 @@ from storage.models import (
     ProcessedEvent,
     Share,
 )
-from storage.queries import article_views, search_ids, visible
+from storage.queries import SEARCH_SAFETY_CAP, article_views, recent_ids, search_ids
 
 # A save whose new actor another worker stored first matches again; twice is already rare.
 ACTOR_RETRIES = 3
@@ -298,30 +298,30 @@ class SqlStore:
         since: datetime,
         team_id: str | None = None,
         channel_id: str | None = None,
-        limit: int = 200,
+        limit: int | None = None,
     ) -> list[ArticleView]:
+        """Every article shared here in the window that matches, best first (at most
+        ``limit``, else the safety cap of queries.SEARCH_SAFETY_CAP)."""
         phrases = [*query.terms, *query.parts, *query.actors]
         if not phrases:
             return []
         with self.db.session() as s:
-            ids = search_ids(s, self.db.dialect, phrases, limit * 3)
-            return article_views(s, ids, since=since, team_id=team_id, channel_id=channel_id)[
-                :limit
-            ]
+            ids = search_ids(
+                s,
+                self.db.dialect,
+                phrases,
+                since=since,
+                team_id=team_id,
+                channel_id=channel_id,
+                limit=limit or SEARCH_SAFETY_CAP,
+            )
+            return article_views(s, ids, since=since, team_id=team_id, channel_id=channel_id)
 
     def recent_articles(
         self, *, team_id: str | None, channel_id: str | None, since: datetime, limit: int = 200
     ) -> list[ArticleView]:
         with self.db.session() as s:
-            ids = list(
-                s.scalars(
-                    select(Share.article_id)
-                    .where(Share.shared_at >= since, *visible(team_id, channel_id))
-                    .group_by(Share.article_id)
-                    .order_by(func.max(Share.shared_at).desc())
-                    .limit(limit)
-                )
-            )
+            ids = recent_ids(s, since=since, team_id=team_id, channel_id=channel_id, limit=limit)
             return article_views(s, ids, since=since, team_id=team_id, channel_id=channel_id)
 
     def actor_article_counts(self, names: Sequence[str]) -> dict[str, int]:
