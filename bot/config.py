@@ -74,6 +74,12 @@ class Settings(BaseSettings):
         description="largest page body, after decompression",
     )
     workers: int = Field(2, ge=1, alias="BRIEFBOT_WORKERS", description="ingestion worker threads")
+    worker_processes: int = Field(
+        1,
+        ge=0,
+        alias="BRIEFBOT_WORKER_PROCESSES",
+        description="ingestion processes `serve` and `run` start (0: only `briefbot worker`)",
+    )
     max_attempts: int = Field(
         3, alias="BRIEFBOT_MAX_ATTEMPTS", description="fetch attempts before giving up"
     )

@@ -177,9 +177,39 @@ def demo(
     run_demo(topic=topic, seeds=seeds, keep=keep)
 
 
+WorkerProcessesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--worker-processes",
+        help="ingestion processes to start beside this one (default BRIEFBOT_WORKER_PROCESSES)",
+    ),
+]
+NoWorkersOption = Annotated[
+    bool, typer.Option("--no-workers", help="start none: `briefbot worker` reads the queue")
+]
+
+
+def _start_children(container: Container, count: int | None, none: bool) -> None:
+    """Ingestion children for `serve` and `run`; Container.close() stops them."""
+    from bot.entrypoints.worker_processes import WorkerProcesses
+
+    wanted = 0 if none else container.settings.worker_processes if count is None else count
+    if wanted < 0:
+        raise BriefbotError("--worker-processes must be 0 or more")
+    children = WorkerProcesses(wanted)
+    container.extras["worker processes"] = children
+    children.start()
+
+
+def _exit_quietly(*_: object) -> None:
+    raise SystemExit(0)  # waitress and the waits below end cleanly; `with` blocks close
+
+
 @cli.command()
-def run() -> None:
-    """Everything in one process: Socket Mode, ingestion workers and the scheduler."""
+def run(
+    worker_processes: WorkerProcessesOption = None, no_workers: NoWorkersOption = False
+) -> None:
+    """Everything for one team: Socket Mode, ingestion processes and the scheduler."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.entrypoints.cli_followed import start_scheduler
@@ -192,8 +222,8 @@ def run() -> None:
             "SLACK_APP_TOKEN is not set: the app-level token (xapp-...) for Socket Mode"
         )
     with _closing(container):
-        app, deps = build_slack(container, http=False)
-        deps.pool.start_sweeper()
+        app, deps = build_slack(container, http=False, ingest_here=False)
+        _start_children(container, worker_processes, no_workers)
         container.extras["scheduler"] = start_scheduler(container, deps.poster)
         handler = SocketModeHandler(app, container.settings.slack_app_token)
         handler.connect()
@@ -217,9 +247,8 @@ def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 3000,
     threads: Annotated[int, typer.Option(help="HTTP worker threads")] = 8,
-    workers: Annotated[
-        bool, typer.Option("--workers/--no-workers", help="also run ingestion workers here")
-    ] = True,
+    worker_processes: WorkerProcessesOption = None,
+    no_workers: NoWorkersOption = False,
     scheduler: Annotated[
         bool, typer.Option(help="also post scheduled briefings from this process")
     ] = False,
@@ -231,12 +260,12 @@ def serve(
 
     container = _container()
     with _closing(container):
-        app, deps = build_slack(container, http=True, ingest_here=workers)
-        if workers:
-            deps.pool.start_sweeper()
+        app, deps = build_slack(container, http=True, ingest_here=False)
+        _start_children(container, worker_processes, no_workers)
         if scheduler:
             container.extras["scheduler"] = start_scheduler(container, deps.poster)
         typer.echo(f"briefbot: serving Slack at http://{host}:{port}/slack/events", err=True)
+        signal.signal(signal.SIGTERM, _exit_quietly)
         serve_http(
             app,
             container.db,
@@ -254,6 +283,7 @@ def worker(
     """Ingestion workers only: fetch and analyse the articles other processes queued."""
     from bot.clock import utcnow
     from bot.entrypoints.worker import IngestionPool
+    from bot.entrypoints.worker_processes import parent_gone
 
     container = _container()
     with _closing(container):
@@ -266,7 +296,6 @@ def worker(
             now=utcnow,
             workers=s.workers,
             max_attempts=s.max_attempts,
-            sweep_seconds=interval,
         )
         if s.slack_bot_token:  # tell people in Slack when a link they shared could not be read
             from handlers.capture import tell_sharers_of_failure
@@ -275,10 +304,10 @@ def worker(
             poster = SlackPoster(web_client(s.slack_bot_token, s.api_url))
             pool.on_done = partial(tell_sharers_of_failure, container.store, poster)
         typer.echo("briefbot: worker waiting for articles; Ctrl-C stops", err=True)
+        # SIGTERM: finish the batch in hand, take no more, exit 0.
+        signal.signal(signal.SIGTERM, lambda *_: pool.stop())
         try:
-            while True:
-                if not pool.sweep_once():
-                    time.sleep(interval)
+            pool.run_until(lambda: pool.stopping or parent_gone(), interval=interval)
         finally:
             pool.shutdown()
 
@@ -293,3 +322,7 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo(f"briefbot: interrupted after {time.monotonic() - started:.0f} s", err=True)
         sys.exit(130)
+
+
+if __name__ == "__main__":  # `python -m bot.entrypoints.cli`: how serve and run start workers
+    main()

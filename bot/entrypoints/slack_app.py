@@ -6,7 +6,6 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from functools import partial
 
 from slack_bolt import App
@@ -74,16 +73,7 @@ class ChannelPrivacy:
         return private
 
 
-@dataclass
-class SlackDeps(Deps):
-    """The listeners' Deps as built here: the entry points also start the pool's sweeper."""
-
-    pool: IngestionPool
-
-
-def build_slack(
-    container: Container, *, http: bool, ingest_here: bool = True
-) -> tuple[App, SlackDeps]:
+def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -> tuple[App, Deps]:
     """The Bolt App with every listener attached, and what the listeners share.
 
     With ``ingest_here`` false the captured articles wait in the queue for ``briefbot
@@ -120,7 +110,7 @@ def build_slack(
         enabled=ingest_here,
     )
     poster = SlackPoster(client)
-    deps = SlackDeps(
+    deps = Deps(
         settings=s,
         store=container.store,
         pool=pool,

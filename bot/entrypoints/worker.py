@@ -33,20 +33,17 @@ class IngestionPool:
         now: Callable[[], datetime],
         workers: int = 2,
         max_attempts: int = 3,
-        sweep_seconds: float = 30.0,
         enabled: bool = True,
     ):
         self.store, self.fetcher, self.reader = store, fetcher, reader
         self.analyzer, self.now = analyzer, now
         self.max_attempts = max_attempts
         self.enabled = enabled  # False: leave the queue to `briefbot worker` processes
-        self.sweep_seconds = sweep_seconds
         self.executor = ThreadPoolExecutor(
             max_workers=workers, thread_name_prefix="briefbot-ingest"
         )
-        self._stop = threading.Event()
-        self._sweeper: threading.Thread | None = None
-        self.on_done: Notify | None = None  # called for swept retries
+        self._stop = threading.Event()  # set by shutdown(): ends run_until's waits
+        self.on_done: Notify | None = None  # called for swept articles
 
     def submit(
         self, article_ids: Sequence[int], notify: Notify | None = None
@@ -78,13 +75,6 @@ class IngestionPool:
             log.exception("ingestion of articles %s failed", article_ids)
             raise
 
-    def start_sweeper(self) -> None:
-        """Pick up retries that are due and jobs left by a crashed process, periodically."""
-        self._sweeper = threading.Thread(
-            target=self._sweep_loop, name="briefbot-sweeper", daemon=True
-        )
-        self._sweeper.start()
-
     def sweep_once(self) -> int:
         self.store.give_up_exhausted(now=self.now(), max_attempts=self.max_attempts)
         tasks = self.store.claim_due(now=self.now(), lease_seconds=LEASE_SECONDS, limit=32)
@@ -101,12 +91,25 @@ class IngestionPool:
             )
         return len(tasks)
 
-    def _sweep_loop(self) -> None:
-        while not self._stop.wait(self.sweep_seconds):
+    def run_until(self, stop: Callable[[], bool], *, interval: float) -> None:
+        """`briefbot worker`: sweep the queue until ``stop()``; wait ``interval`` when empty.
+        A failed sweep (the database away for a moment) is logged and tried again."""
+        while not stop():
             try:
-                self.sweep_once()
+                busy = self.sweep_once()
             except Exception:
-                log.exception("sweeping due articles failed; trying again later")
+                log.exception("sweeping due articles failed; trying again in %.0f s", interval)
+                busy = 0
+            if not busy:
+                self._stop.wait(interval)
+
+    def stop(self) -> None:
+        """Take no more work (safe from a signal handler); the batch in hand finishes."""
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
 
     def shutdown(self, wait: bool = True) -> None:
         self._stop.set()
