@@ -18,6 +18,12 @@ from bot.errors import ConfigError
 
 # Longer texts are cut: spaCy's memory grows with length and news never needs more.
 MAX_CHARS = 100_000
+# The pure core reads sentences, not dependencies: the small sentence recogniser (shipped
+# disabled in the en_core_web_* pipelines) stands in for the parser at a tenth of its cost.
+# POS and lemmas follow from the tag (and the word): a table built from the attribute
+# ruler's rules and a cache over the lemmatizer's give them without running either.
+UNUSED = ("parser", "attribute_ruler", "lemmatizer")
+SENTENCES = "senter"
 T = TypeVar("T")
 
 
@@ -34,7 +40,73 @@ def load_pipeline(name: str) -> Any:
         ) from exc
 
 
-def to_annotated(doc: Any, title: str = "") -> AnnotatedText:
+def load_analysis_pipeline(name: str) -> tuple[Any, TagAttributes | None]:
+    """The pipeline with only what ``to_annotated`` reads running, and what stands in for
+    the components it skips (None: it runs them all, for a pipeline not built like
+    en_core_web_*)."""
+    nlp = load_pipeline(name)
+    if SENTENCES not in nlp.disabled or not {"tagger", *UNUSED} <= set(nlp.pipe_names):
+        return nlp, None
+    tags = TagAttributes(nlp)
+    nlp.enable_pipe(SENTENCES)
+    nlp.select_pipes(disable=list(UNUSED))
+    return nlp, tags
+
+
+def _values(spec: Any) -> list[str]:
+    """A pattern's value: one string, or ``{"IN": [...]}``."""
+    return (
+        [spec]
+        if isinstance(spec, str)
+        else list(spec.get("IN", ()))
+        if isinstance(spec, dict)
+        else []
+    )
+
+
+class TagAttributes:
+    """POS and lemma from the tagger's tag, as the attribute ruler and lemmatizer give them.
+
+    The ruler's one-token rules on the tag and the lower-cased word become a table (its
+    rules on dependencies cannot fire without the parser); the lemmatizer runs once per
+    distinct (word, tag) and its answer is kept.
+    """
+
+    def __init__(self, nlp: Any):
+        self._lemmatizer = nlp.get_pipe("lemmatizer")
+        by_tag: dict[str, dict[str, str]] = {}
+        by_word: dict[tuple[str, str], dict[str, str]] = {}
+        for rule in nlp.get_pipe("attribute_ruler").patterns:
+            for pattern in rule["patterns"]:
+                keys = set(pattern[0]) if len(pattern) == 1 else set()
+                attrs = {k: v for k, v in rule["attrs"].items() if k in ("POS", "MORPH", "LEMMA")}
+                if keys == {"TAG"}:
+                    for tag in _values(pattern[0]["TAG"]):
+                        by_tag.setdefault(tag, {}).update(attrs)
+                elif keys == {"TAG", "LOWER"}:
+                    for tag in _values(pattern[0]["TAG"]):
+                        for word in _values(pattern[0]["LOWER"]):
+                            by_word.setdefault((tag, word), {}).update(attrs)
+        self._by_tag, self._by_word = by_tag, by_word
+        self._cache: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def pos_lemma(self, token: Any) -> tuple[str, str]:
+        key = (token.text, token.tag_)
+        found = self._cache.get(key)
+        if found is None:
+            attrs = {**self._by_tag.get(token.tag_, {})}
+            attrs.update(self._by_word.get((token.tag_, token.lower_), {}))
+            token.pos_ = attrs.get("POS", "")
+            token.set_morph(attrs.get("MORPH") or None)
+            lemma = attrs.get("LEMMA") or (
+                self._lemmatizer.rule_lemmatize(token)[0] if token.pos_ else token.lower_
+            )
+            found = self._cache[key] = (token.pos_, lemma)
+        return found
+
+
+def to_annotated(doc: Any, title: str = "", tags: TagAttributes | None = None) -> AnnotatedText:
+    """``tags`` gives POS and lemmas when the pipeline ran without ruler and lemmatizer."""
     ent_of: dict[int, str] = {}
     for ent in doc.ents:
         for tok in ent:
@@ -45,14 +117,15 @@ def to_annotated(doc: Any, title: str = "") -> AnnotatedText:
         toks = tuple(
             Token(
                 text=t.text,
-                lemma=t.lemma_.lower(),
-                pos=t.pos_,
+                lemma=lemma.lower(),
+                pos=pos,
                 is_stop=t.is_stop,
                 start=t.idx,
                 end=t.idx + len(t.text),
                 ent_label=ent_of.get(t.i, ""),
             )
             for t in sent
+            for pos, lemma in (tags.pos_lemma(t) if tags else (t.pos_, t.lemma_),)
         )
         sentences.append(Sentence(sent.start_char, sent.end_char, sent.text, toks))
         sent_index[sent.start] = si
@@ -73,12 +146,13 @@ class SpacyAnalyzer:
         self.batch_size = batch_size
         self.n_process = n_process
         self._nlp: Any = None
+        self._tags: TagAttributes | None = None
         self._lock = threading.Lock()
 
     @property
     def nlp(self) -> Any:
         if self._nlp is None:
-            self._nlp = load_pipeline(self.model_name)
+            self._nlp, self._tags = load_analysis_pipeline(self.model_name)
         return self._nlp
 
     def analyze_stream(
@@ -94,7 +168,7 @@ class SpacyAnalyzer:
             pairs, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
         )
         for doc, (title, ctx) in docs:
-            yield analyze_annotated(to_annotated(doc, title)), ctx
+            yield analyze_annotated(to_annotated(doc, title, self._tags)), ctx
 
     def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[Analysis]:
         """Thread-safe: worker threads share one pipeline, one batch at a time."""
