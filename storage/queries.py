@@ -1,10 +1,11 @@
 """Reading articles for briefings: full-text search and the ArticleView values it yields.
 
 Search filters, then ranks: the workspace, the channels the request may see and the window
-are conditions of the search query itself (an ``EXISTS`` on ``shares``), so ranking only
+are conditions of the search query itself (``rowid IN`` the window's shares), so ranking only
 ever orders articles the briefing may cite. SQLite ranks with FTS5's bm25, PostgreSQL with
-``ts_rank`` on the stored, GIN-indexed ``search_vector`` (migration 0004). The views are
-then read as plain rows: the articles, their key points and their actors in one query each.
+``ts_rank`` on the stored, GIN-indexed ``search_vector`` (migration 0004), each only over
+the matches shared here in the window. The views are then read as plain rows: the articles,
+their key points and their actors in one query each.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from sqlalchemy import (
     Text,
     cast,
     column,
-    exists,
     func,
     literal_column,
     or_,
@@ -67,10 +67,16 @@ def search_ids(
 ) -> list[int]:
     """Ids of articles shared here in the window whose title, text or actors contain any
     of the phrases, best first: only those rows are ranked."""
-    shared = exists().where(
-        Share.article_id == SEARCH.c.rowid,
-        *window(since=since, team_id=team_id, channel_id=channel_id),
+    shared_here = select(Share.article_id).where(
+        *window(since=since, team_id=team_id, channel_id=channel_id)
     )
+    if dialect == "sqlite":
+        # "+rowid" is an expression, not the column: FTS5 then scans its matches once and
+        # tests each against the window's ids (read once from ix_share_window), instead of
+        # running the full-text query again for every id in the window.
+        shared = literal_column("+article_search.rowid").in_(shared_here)
+    else:
+        shared = SEARCH.c.rowid.in_(shared_here)
     if dialect == "sqlite":
         match = " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases)
         found = literal_column("article_search").op("MATCH")(match)
