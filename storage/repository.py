@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +20,7 @@ from storage.models import (
     ActorRow,
     Article,
     ArticleActor,
+    Base,
     KeyPointRow,
     ProcessedEvent,
     Share,
@@ -36,49 +38,46 @@ class SqlStore:
     # --- shares and the article queue ---------------------------------------------
 
     def record_share(self, *, canonical_url: str, url: str, share: NewShare) -> ShareRecord:
-        """Record a share, creating the pending article if the URL is new. Idempotent."""
-        with self.db.session() as s:
-            article, new_article = self._article_for(s, canonical_url, url)
-            exists = s.scalar(
-                select(Share.id).where(
-                    Share.article_id == article.id,
-                    Share.team_id == share.team_id,
-                    Share.channel_id == share.channel_id,
-                    Share.message_ts == share.message_ts,
-                )
-            )
-            if exists is None:
-                s.add(
-                    Share(
-                        article_id=article.id,
-                        team_id=share.team_id,
-                        channel_id=share.channel_id,
-                        channel_private=share.channel_private,
-                        user_id=share.user_id,
-                        message_ts=share.message_ts,
-                        thread_ts=share.thread_ts,
-                        shared_at=share.shared_at,
-                    )
-                )
-            return ShareRecord(
-                article.id, ArticleStatus(article.status), new_article, article.failure_reason
-            )
+        """Record a share, creating the pending article if the URL is new. Idempotent.
 
-    def _article_for(self, s: Session, canonical_url: str, url: str) -> tuple[Article, bool]:
-        article = s.scalar(select(Article).where(Article.canonical_url == canonical_url))
-        if article is not None:
-            return article, False
-        try:
-            with s.begin_nested():
-                article = Article(
-                    canonical_url=canonical_url, url=url, title="", outlet="", text=""
+        This runs before Slack hears the ack, so it is three plain statements in one short
+        transaction: insert-or-ignore the article, read its state, insert-or-ignore the share.
+        """
+        insert = self._insert_ignoring_duplicates
+        with self.db.session() as s:
+            created = s.execute(
+                insert(Article, ["canonical_url"])
+                .values(canonical_url=canonical_url, url=url, title="", outlet="", text="")
+                .returning(Article.id)
+            ).first()
+            article_id, status, reason = s.execute(
+                select(Article.id, Article.status, Article.failure_reason).where(
+                    Article.canonical_url == canonical_url
                 )
-                s.add(article)
-                s.flush()
-            return article, True
-        except IntegrityError:  # another process recorded it first
-            article = s.scalars(select(Article).where(Article.canonical_url == canonical_url)).one()
-            return article, False
+            ).one()
+            s.execute(
+                insert(Share, ["team_id", "channel_id", "message_ts", "article_id"]).values(
+                    article_id=article_id,
+                    team_id=share.team_id,
+                    channel_id=share.channel_id,
+                    channel_private=share.channel_private,
+                    user_id=share.user_id,
+                    message_ts=share.message_ts,
+                    thread_ts=share.thread_ts,
+                    shared_at=share.shared_at,
+                )
+            )
+            return ShareRecord(article_id, ArticleStatus(status), created is not None, reason)
+
+    def _insert_ignoring_duplicates(self, table: type[Base], unique: list[str]) -> Any:
+        """``INSERT ... ON CONFLICT (unique) DO NOTHING`` in this database's dialect."""
+        if self.db.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            return pg_insert(table).on_conflict_do_nothing(index_elements=unique)
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=unique)
 
     def remove_message_shares(self, *, team_id: str, channel_id: str, message_ts: str) -> int:
         with self.db.session() as s:
@@ -373,9 +372,10 @@ class SqlStore:
 
     def first_delivery(self, event_id: str, *, team_id: str | None, now: datetime) -> bool:
         """True the first time an event id is seen, in any process; False for a retry."""
-        try:
-            with self.db.session() as s:
-                s.add(ProcessedEvent(event_id=event_id, team_id=team_id, received_at=now))
-            return True
-        except IntegrityError:
-            return False
+        with self.db.session() as s:
+            stored = s.execute(
+                self._insert_ignoring_duplicates(ProcessedEvent, ["event_id"])
+                .values(event_id=event_id, team_id=team_id, received_at=now)
+                .returning(ProcessedEvent.event_id)
+            ).first()
+            return stored is not None  # a retry's insert was ignored
