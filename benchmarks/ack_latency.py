@@ -1,6 +1,7 @@
 """How fast the real ``briefbot serve`` acknowledges Slack, and whether briefings arrive.
 
     python benchmarks/ack_latency.py [-k 50] [--events 20] [--topic ukraine]
+    python benchmarks/ack_latency.py --open-loop [--rates 20,50,100] [--seconds 20]
 
 Everything is local: the Slack Web API emulator and a page server for two seed articles run
 in this process, ``briefbot serve`` runs as a subprocess on 127.0.0.1 with a throw-away
@@ -10,6 +11,17 @@ trip timed (Slack gives up after 3 s), and each briefing is awaited at its respo
 checked to cite both links. Then --events more message events with two links each (seed
 pages, new at first, later known) time the event ack. Writes
 ``benchmarks/results/ack_latency.json``.
+
+``--open-loop`` sends requests on a fixed schedule whatever the answers (so a slow ack
+cannot hold back the next request and hide itself): at each rate, for ``--seconds``, 80%
+message events each sharing a new link (a seed page under a query string of its own, so
+every one is really fetched and analysed by serve's ingestion child while the load runs)
+and 20% ``/brief`` commands. Each latency counts from the request's scheduled time. The
+same mix at the same rate goes at the same time to a bare Bolt app (``bare_bolt.py``: same
+Bolt settings, same server, listeners that only ack), so both see the same machine, the
+ingestion child's load included, and the ratio of the two p99s is what Briefbot adds. It also reads serve's resident memory (VmRSS) before
+the load and its ingestion child's peak (VmHWM). Writes
+``benchmarks/results/ack_latency_open_loop.json``.
 """
 
 from __future__ import annotations
@@ -24,6 +36,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -252,12 +265,156 @@ def measure(*, commands: int, events: int, topic: str) -> dict[str, Any]:
     }
 
 
+def proc_status_mb(pid: int, field: str) -> float:
+    """VmRSS or VmHWM of a process, in MB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return 0.0
+
+
+def child_pids(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == pid:
+            out.append(int(entry.name))
+    return out
+
+
+def mixed_requests(
+    pages: PageServer, emulator: SlackEmulator, n: int, tag: str
+) -> list[tuple[bytes, dict[str, str]]]:
+    """Four link events (each a new article) to one /brief command, signed now."""
+    names = sorted(p.name for p in SEEDS.glob("*.html"))
+    out = []
+    for i in range(n):
+        if i % 5 == 4:
+            out.append(
+                signed_slash_command(
+                    SECRET, "/brief", "ukraine", response_url=emulator.response_url(f"{tag}-{i}")
+                )
+            )
+            continue
+        url = f"{pages.url(names[i % len(names)])}?load={tag}-{i}"
+        event = message_event(f"Have a look <{url}>", ts=f"{time.time():.6f}")
+        out.append(signed_event(SECRET, event))
+    return out
+
+
+def open_loop(
+    url: str, requests: list[tuple[bytes, dict[str, str]]], rate: float
+) -> dict[str, Any]:
+    """Send each request at its scheduled time, from enough threads that none waits."""
+    from collections import Counter
+
+    start = time.perf_counter() + 0.5
+    statuses: Counter[int] = Counter()
+
+    def send(i: int) -> float:
+        at = start + i / rate
+        time.sleep(max(0.0, at - time.perf_counter()))
+        try:
+            status, _, _ = post(url + "/slack/events", *requests[i], timeout=30)
+        except OSError:
+            status = 0
+        statuses[status] += 1
+        return time.perf_counter() - at
+
+    with ThreadPoolExecutor(max_workers=min(400, max(16, int(rate * 4)))) as pool:
+        latencies = list(pool.map(send, range(len(requests))))
+    summary = latency_summary(latencies)
+    summary["p99_ms"] = round(percentile([1000 * x for x in latencies], 99), 1)
+    summary["statuses"] = {str(k): v for k, v in sorted(statuses.items())}
+    return summary
+
+
+@contextmanager
+def bare_bolt(tmp: Path, api_url: str) -> Iterator[str]:
+    port = free_port()
+    log = tmp / "bare.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(REPO / "benchmarks" / "bare_bolt.py"), str(port), SECRET, api_url],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(Bot(url, proc, log))
+        yield url
+    finally:
+        stop(proc)
+
+
+def measure_open_loop(*, rates: list[float], seconds: float) -> dict[str, Any]:
+    with (
+        tempfile.TemporaryDirectory(prefix="briefbot-ack-") as tmp,
+        SlackEmulator() as emulator,
+        PageServer(SEEDS) as pages,
+        running_bot(emulator, Path(tmp)) as bot,
+        bare_bolt(Path(tmp), emulator.api_url) as bare_url,
+    ):
+        time.sleep(5)  # let serve and its child settle: idle means idle
+        children = child_pids(bot.process.pid)
+        result: dict[str, Any] = {
+            "seconds_per_rate": seconds,
+            "serve_idle_rss_mb": proc_status_mb(bot.process.pid, "VmRSS"),
+            "ingestion_children": len(children),
+            "rates": {},
+        }
+        for rate in rates:
+            n = int(rate * seconds)
+            bare_requests = mixed_requests(pages, emulator, n, f"bare{rate:g}")
+            our_requests = mixed_requests(pages, emulator, n, f"bot{rate:g}")
+            with ThreadPoolExecutor(max_workers=2) as both:  # at once: the same machine state
+                bare_run = both.submit(open_loop, bare_url, bare_requests, rate)
+                ours = open_loop(bot.url, our_requests, rate)
+                bare = bare_run.result()
+            ratio = ours["p99_ms"] / bare["p99_ms"] if bare["p99_ms"] else None
+            result["rates"][f"{rate:g}"] = {"bare_bolt": bare, "briefbot": ours, "p99_ratio": ratio}
+            print(
+                f"{rate:>5g} req/s  briefbot p50 {ours['p50_ms']:.0f} ms p99 {ours['p99_ms']:.0f} ms"
+                f" ({ours['over_3s']} over 3 s, statuses {ours['statuses']})  bare Bolt p50"
+                f" {bare['p50_ms']:.0f} ms p99 {bare['p99_ms']:.0f} ms  ratio"
+                f" {ratio if ratio is None else round(ratio, 2)}",
+                flush=True,
+            )
+        result["serve_rss_after_mb"] = proc_status_mb(bot.process.pid, "VmRSS")
+        result["ingestion_child_peak_rss_mb"] = max(
+            (proc_status_mb(c, "VmHWM") for c in children), default=0.0
+        )
+        read = bot.send(*signed_slash_command(SECRET, "/brief", "status"))[1]
+        result["status_after"] = json.loads(read or b"{}").get("text", "")[:500]
+    print(
+        f"serve idle RSS {result['serve_idle_rss_mb']} MB, after the load"
+        f" {result['serve_rss_after_mb']} MB; ingestion child peak"
+        f" {result['ingestion_child_peak_rss_mb']} MB"
+    )
+    return result
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-k", "--commands", type=int, default=50, help="/brief commands to send")
     ap.add_argument("--events", type=int, default=20, help="more message events to time")
     ap.add_argument("--topic", default="ukraine")
+    ap.add_argument("--open-loop", action="store_true", help="fixed-rate load beside bare Bolt")
+    ap.add_argument("--rates", default="20,50,100", help="requests per second, comma-separated")
+    ap.add_argument("--seconds", type=float, default=20, help="how long each rate runs")
     args = ap.parse_args()
+
+    if args.open_loop:
+        rates = [float(r) for r in args.rates.split(",") if r.strip()]
+        loop = measure_open_loop(rates=rates, seconds=args.seconds)
+        print(f"wrote {write_result('ack_latency_open_loop', loop).relative_to(REPO)}")
+        return 0
 
     result = measure(commands=args.commands, events=args.events, topic=args.topic)
     print_report(args.commands, result["brief"], result["message_events"])
