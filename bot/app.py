@@ -31,6 +31,7 @@ class Container:
             if callable(stop):
                 stop()
         self.fetcher.close()
+        self.analyzer.close()
         self.db.dispose()
 
 

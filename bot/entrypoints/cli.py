@@ -141,7 +141,7 @@ def analyze(
     if jsonl is not None:
         if not jsonl.is_file():
             raise BriefbotError(f"cannot read {jsonl}: no such file")
-        with open(jsonl, encoding="utf-8", errors="replace") as fh:
+        with open(jsonl, encoding="utf-8", errors="replace") as fh, _closing(analyzer):
             for out in analyze_jsonl(fh, reader=ArticleReader(), analyzer=analyzer):
                 sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         return

@@ -6,6 +6,7 @@ selection and actor resolution never see spaCy.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -145,6 +146,7 @@ class SpacyAnalyzer:
         self.model_name = model
         self.batch_size = batch_size
         self.n_process = n_process
+        self._pool: Any = None  # multiprocessing.Pool once n_process > 1 is used
         self._nlp: Any = None
         self._tags: TagAttributes | None = None
         self._lock = threading.Lock()
@@ -160,15 +162,51 @@ class SpacyAnalyzer:
     ) -> Iterator[tuple[Analysis, T]]:
         """``((title, text), context)`` in, ``(analysis, context)`` out, in order, streaming.
 
-        With ``n_process`` > 1 spaCy tags in worker processes while this one selects key
-        points and actors; the contexts must then be picklable.
+        With ``n_process`` > 1 the texts go in batches to that many worker processes, each
+        running the whole analysis (spaCy, key points, actors) and sending back only the
+        small ``Analysis``; contexts stay in this process. (spaCy's own ``n_process`` would
+        leave key points and actors, most of the work after tagging, to this one process.)
         """
+        if self.n_process > 1:
+            yield from self._analyze_in_processes(items)
+            return
         pairs = ((text[:MAX_CHARS], (title, ctx)) for (title, text), ctx in items)
-        docs = self.nlp.pipe(
-            pairs, as_tuples=True, batch_size=self.batch_size, n_process=self.n_process
-        )
+        docs = self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size)
         for doc, (title, ctx) in docs:
             yield analyze_annotated(to_annotated(doc, title, self._tags)), ctx
+
+    def _analyze_in_processes(
+        self, items: Iterable[tuple[tuple[str, str], T]]
+    ) -> Iterator[tuple[Analysis, T]]:
+        import multiprocessing
+
+        def batches() -> Iterator[list[tuple[tuple[str, str], T]]]:
+            it = iter(items)
+            while batch := list(itertools.islice(it, self.batch_size)):
+                yield batch
+
+        if self._pool is None:  # started once, kept until close(): each loads the model once
+            # spawn: a fresh interpreter per worker (no threads or locks copied by fork).
+            context = multiprocessing.get_context("spawn")
+            self._pool = context.Pool(
+                self.n_process, _worker_start, (self.model_name, self.batch_size)
+            )
+        contexts: list[list[T]] = []
+
+        def texts() -> Iterator[list[tuple[str, str]]]:
+            for batch in batches():
+                contexts.append([ctx for _, ctx in batch])
+                yield [(title, text) for (title, text), _ in batch]
+
+        for analyses in self._pool.imap(_worker_analyze, texts()):
+            yield from zip(analyses, contexts.pop(0), strict=True)
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
 
     def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[Analysis]:
         """Thread-safe: worker threads share one pipeline, one batch at a time."""
@@ -184,3 +222,17 @@ def analyze_annotated(annotated: AnnotatedText) -> Analysis:
         key_points=select_key_points(annotated),
         actors=resolve_actors(annotated),
     )
+
+
+_worker_analyzer: SpacyAnalyzer | None = None  # one per worker process, set by _worker_start
+
+
+def _worker_start(model: str, batch_size: int) -> None:
+    global _worker_analyzer
+    _worker_analyzer = SpacyAnalyzer(model, batch_size=batch_size)
+    _ = _worker_analyzer.nlp  # load now, not inside the first batch's time
+
+
+def _worker_analyze(batch: list[tuple[str, str]]) -> list[Analysis]:
+    assert _worker_analyzer is not None, "started without _worker_start"
+    return _worker_analyzer.analyze_batch(batch)
