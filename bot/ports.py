@@ -7,7 +7,7 @@ implements :class:`Poster`. Services import these, never the adapters.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
@@ -143,11 +143,13 @@ class Store(Protocol):
         team_id: str | None = None,
         channel_id: str | None = None,
         limit: int | None = None,
+        exclude: Collection[int] = (),
     ) -> list[ArticleView]:
         """Every analysed article shared in the window that this team and channel may see
         and that matches the query, best first: filtered before it is ranked, so matches
         elsewhere never crowd out one that may be cited. ``limit`` None: the store's own
-        safety cap, far above what a window holds."""
+        safety cap, far above what a window holds. Articles in ``exclude`` (already read by
+        the caller) are not read again."""
         ...
 
     def actor_article_counts(self, names: Sequence[str]) -> dict[str, int]: ...

@@ -11,7 +11,7 @@ their key points and their actors in one query each.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from functools import reduce
 from typing import Any
@@ -64,6 +64,7 @@ def search_ids(
     team_id: str | None,
     channel_id: str | None,
     limit: int = SEARCH_SAFETY_CAP,
+    exclude: Collection[int] = (),
 ) -> list[int]:
     """Ids of articles shared here in the window whose title, text or actors contain any
     of the phrases, best first: only those rows are ranked."""
@@ -87,6 +88,8 @@ def search_ids(
         found = SEARCH.c.search_vector.op("@@")(tsq)
         rank = func.ts_rank(SEARCH.c.search_vector, tsq).desc()
     query = select(SEARCH.c.rowid).where(found, shared).order_by(rank).limit(limit)
+    if exclude:
+        query = query.where(SEARCH.c.rowid.not_in(list(exclude)))
     return list(s.scalars(query))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -298,9 +298,10 @@ class SqlStore:
         team_id: str | None = None,
         channel_id: str | None = None,
         limit: int | None = None,
+        exclude: Collection[int] = (),
     ) -> list[ArticleView]:
         """Every article shared here in the window that matches, best first (at most
-        ``limit``, else the safety cap of queries.SEARCH_SAFETY_CAP)."""
+        ``limit``, else the safety cap of queries.SEARCH_SAFETY_CAP), but ``exclude``."""
         phrases = [*query.terms, *query.parts, *query.actors]
         if not phrases:
             return []
@@ -313,6 +314,7 @@ class SqlStore:
                 team_id=team_id,
                 channel_id=channel_id,
                 limit=limit or SEARCH_SAFETY_CAP,
+                exclude=exclude,
             )
             return article_views(s, ids, since=since, team_id=team_id, channel_id=channel_id)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -80,8 +80,10 @@ def _matching(
 ) -> list[ArticleView]:
     """Articles that say the topic's words, then those naming actors specific to it."""
 
-    def search(q: TopicQuery) -> list[ArticleView]:
-        return store.search_articles(q, since=since, team_id=team_id, channel_id=channel_id)
+    def search(q: TopicQuery, exclude: Collection[int] = ()) -> list[ArticleView]:
+        return store.search_articles(
+            q, since=since, team_id=team_id, channel_id=channel_id, exclude=exclude
+        )
 
     scored: dict[int, ArticleView] = {}
     for view in search(query):
@@ -93,7 +95,8 @@ def _matching(
     specific = related_actors(literal, store.actor_article_counts(candidates)) if candidates else []
     if specific:
         widened = TopicQuery(query.topic, query.terms, tuple(specific))
-        for view in search(TopicQuery(query.topic, (), tuple(specific))):
+        # The literal matches are scored already: the widened search does not read them again.
+        for view in search(TopicQuery(query.topic, (), tuple(specific)), exclude=scored.keys()):
             if view.id not in scored:
                 relevance, matched = score_article(widened, view)
                 if relevance > 0:
