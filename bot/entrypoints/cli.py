@@ -281,22 +281,13 @@ def worker(
     interval: Annotated[float, typer.Option(help="seconds between looks at the queue")] = 2.0,
 ) -> None:
     """Ingestion workers only: fetch and analyse the articles other processes queued."""
-    from bot.clock import utcnow
-    from bot.entrypoints.worker import IngestionPool
+    from bot.entrypoints.worker import ingestion_pool
     from bot.entrypoints.worker_processes import parent_gone
 
     container = _container()
     with _closing(container):
         s = container.settings
-        pool = IngestionPool(
-            store=container.store,
-            fetcher=container.fetcher,
-            reader=container.reader,
-            analyzer=container.analyzer,
-            now=utcnow,
-            workers=s.workers,
-            max_attempts=s.max_attempts,
-        )
+        pool = ingestion_pool(container)
         if s.slack_bot_token:  # tell people in Slack when a link they shared could not be read
             from handlers.capture import tell_sharers_of_failure
             from handlers.poster import SlackPoster, web_client

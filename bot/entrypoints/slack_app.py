@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app import Container
 from bot.clock import utcnow
-from bot.entrypoints.worker import IngestionPool
+from bot.entrypoints.worker import ingestion_pool
 from bot.errors import ConfigError
 from bot.extraction.nlp import SpacyAnalyzer
 from handlers import register_all
@@ -99,16 +99,7 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
         token_verification_enabled=True,
         listener_executor=listeners,
     )
-    pool = IngestionPool(
-        store=container.store,
-        fetcher=container.fetcher,
-        reader=container.reader,
-        analyzer=container.analyzer,
-        now=utcnow,
-        workers=s.workers,
-        max_attempts=s.max_attempts,
-        enabled=ingest_here,
-    )
+    pool = ingestion_pool(container, enabled=ingest_here)
     poster = SlackPoster(client)
     deps = Deps(
         settings=s,

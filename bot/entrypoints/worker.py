@@ -14,12 +14,29 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
+from bot.app import Container
+from bot.clock import utcnow
 from bot.ports import Analyzer, ArticleTask, Fetcher, PageReader, ShareRecord, Store
 from bot.services.ingest import LEASE_SECONDS, process_articles
 
 log = logging.getLogger(__name__)
 
 Notify = Callable[[ArticleTask, ShareRecord], None]
+
+
+def ingestion_pool(container: Container, *, enabled: bool = True) -> IngestionPool:
+    """The pool for this process's store, fetcher, reader and analyzer, as configured."""
+    s = container.settings
+    return IngestionPool(
+        store=container.store,
+        fetcher=container.fetcher,
+        reader=container.reader,
+        analyzer=container.analyzer,
+        now=utcnow,
+        workers=s.workers,
+        max_attempts=s.max_attempts,
+        enabled=enabled,
+    )
 
 
 class IngestionPool:
@@ -61,16 +78,7 @@ class IngestionPool:
             is not None
         ]
         try:
-            return process_articles(
-                store=self.store,
-                fetcher=self.fetcher,
-                reader=self.reader,
-                analyzer=self.analyzer,
-                tasks=tasks,
-                now=self.now,
-                max_attempts=self.max_attempts,
-                on_done=notify,
-            )
+            return self._process(tasks, notify)
         except Exception:
             log.exception("ingestion of articles %s failed", article_ids)
             raise
@@ -79,17 +87,20 @@ class IngestionPool:
         self.store.give_up_exhausted(now=self.now(), max_attempts=self.max_attempts)
         tasks = self.store.claim_due(now=self.now(), lease_seconds=LEASE_SECONDS, limit=32)
         if tasks:
-            process_articles(
-                store=self.store,
-                fetcher=self.fetcher,
-                reader=self.reader,
-                analyzer=self.analyzer,
-                tasks=tasks,
-                now=self.now,
-                max_attempts=self.max_attempts,
-                on_done=self.on_done,
-            )
+            self._process(tasks, self.on_done)
         return len(tasks)
+
+    def _process(self, tasks: list[ArticleTask], notify: Notify | None) -> list[ShareRecord]:
+        return process_articles(
+            store=self.store,
+            fetcher=self.fetcher,
+            reader=self.reader,
+            analyzer=self.analyzer,
+            tasks=tasks,
+            now=self.now,
+            max_attempts=self.max_attempts,
+            on_done=notify,
+        )
 
     def run_until(self, stop: Callable[[], bool], *, interval: float) -> None:
         """`briefbot worker`: sweep the queue until ``stop()``; wait ``interval`` when empty.
