@@ -36,6 +36,32 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+NAT64 = ipaddress.ip_network("64:ff9b::/96")  # RFC 6052: the last 32 bits are an IPv4 address
+NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # RFC 8215: local use only
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated: ::a.b.c.d
+
+
+def is_public(address: Address) -> bool:
+    """True for a global unicast address; an IPv6 address that carries an IPv4 one (mapped,
+    NAT64, 6to4, Teredo, IPv4-compatible) is as public as the IPv4 address it reaches."""
+    if address.is_multicast or not address.is_global:
+        return False
+    if isinstance(address, ipaddress.IPv4Address):
+        return True
+    if address in NAT64_LOCAL:
+        return False
+    embedded: list[ipaddress.IPv4Address] = []
+    if address.ipv4_mapped is not None:
+        embedded.append(address.ipv4_mapped)
+    if address.sixtofour is not None:
+        embedded.append(address.sixtofour)
+    if address.teredo is not None:
+        embedded.extend(address.teredo)
+    if address in NAT64 or address in IPV4_COMPATIBLE:
+        embedded.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return all(is_public(inner) for inner in embedded)
+
+
 class Allowlist:
     """Hosts and networks that may be fetched although they are not public."""
 
@@ -105,7 +131,7 @@ class SafeFetcher:
         if not addresses:
             raise FetchError(f"the site's name {host!r} does not resolve")
         for address in addresses:
-            if not address.is_global and not self.allowlist.allows(host, address):
+            if not is_public(address) and not self.allowlist.allows(host, address):
                 raise RefusedURL(
                     f"refused to fetch {host}: it points at a private or local address ({address})"
                 )
