@@ -6,10 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.briefing.model import ArticleView
 from bot.briefing.stories import best_points, group_stories, similarity, story_key
-from tests.unit.builders import NOW, ORG, actor, article
+from tests.unit.builders import NOW, ORG, PERSON, actor, article
 
 MACRON, STARMER, TRUMP = actor("Emmanuel Macron"), actor("Keir Starmer"), actor("Donald Trump")
 VISIT_A = (
@@ -186,3 +188,60 @@ def test_window_is_about_four_days() -> None:
     outside = [outlet_a(shared=NOW), outlet_b(shared=NOW - timedelta(days=4, hours=1))]
     assert len(group_stories(inside)) == 1
     assert len(group_stories(outside)) == 2
+
+
+def _pairwise_groups(articles: list[ArticleView]) -> list[list[int]]:
+    """The definition, spelled out: join every pair within the window that is the same URL
+    or similar enough, compare all pairs."""
+    from bot.briefing.stories import SAME_STORY, STORY_WINDOW
+
+    parent = list(range(len(articles)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(articles):
+        for j in range(i):
+            b = articles[j]
+            if abs(a.first_shared_at - b.first_shared_at) > STORY_WINDOW:
+                continue
+            if a.url == b.url or similarity(a, b) >= SAME_STORY - 1e-9:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(articles)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+WORDS = ["storm", "flood", "river", "rescue", "minister", "budget", "vote", "grid", "drone"]
+NAMES = ["Ana Lopez", "Ben Okafor", "City Council", "Red Cross"]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),
+            st.lists(st.sampled_from(NAMES), max_size=2),
+            st.integers(0, 9 * 24),
+            st.integers(0, 3),
+        ),
+        max_size=14,
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_grouping_through_the_index_is_the_all_pairs_grouping(rows):
+    articles = [
+        article(
+            " ".join(words),
+            [" ".join(reversed(words))],
+            id=i + 1,
+            url=f"https://news.example/{url}" if url else f"https://news.example/a{i}",
+            hours_ago=hours,
+            actors=[actor(n, ORG if " " in n and n[0] in "CR" else PERSON) for n in names],
+        )
+        for i, (words, names, hours, url) in enumerate(rows)
+    ]
+    got = [[articles.index(a) for a in group] for group in group_stories(articles)]
+    assert got == _pairwise_groups(articles)
