@@ -2,18 +2,24 @@
 
 Refuses non-http(s) schemes and non-public addresses (after DNS resolution, on every
 redirect, connecting to the address it checked so DNS cannot change its answer), bodies
-over the size cap counted after decompression, responses past a total deadline, and
-anything that is not HTML.
+over the size cap counted after decompression (one gzip or deflate layer, decoded in
+bounded pieces; stacked or unknown encodings are refused), exchanges past one total
+deadline (connect, TLS, request, headers and body: every socket operation gets only what
+is left of it), and anything that is not HTML.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
-from collections.abc import Callable, Sequence
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import httpcore
 import httpx
 
 from bot.errors import FetchError, RefusedURL, TransientFetchError
@@ -23,6 +29,9 @@ from bot.ports import FetchedPage
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_REDIRECTS = 5
 USER_AGENT = "Briefbot/0.1 (self-hosted team briefings; +https://github.com/briefbot)"
+ACCEPT_ENCODING = "gzip, deflate"
+DECODERS = {"gzip": zlib.MAX_WBITS | 16, "x-gzip": zlib.MAX_WBITS | 16, "deflate": zlib.MAX_WBITS}
+PIECE = 64 * 1024  # decompressed bytes produced at a time, so the size cap is checked in time
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]
@@ -94,11 +103,18 @@ class SafeFetcher:
         self.timeout = timeout
         self.max_bytes = max_bytes
         self.resolver = resolver
+        self.deadline = Deadline()
         self.client = httpx.Client(
             follow_redirects=False,
             timeout=httpx.Timeout(min(timeout, 10.0)),
-            headers={"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml"},
-            transport=transport,
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": "text/html,application/xhtml+xml",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
+            transport=with_deadline(
+                transport or httpx.HTTPTransport(trust_env=False), self.deadline
+            ),
             trust_env=False,
         )
 
@@ -107,12 +123,15 @@ class SafeFetcher:
 
     def fetch(self, url: str) -> FetchedPage:
         with FETCH_SECONDS.time():
-            deadline = time.monotonic() + self.timeout
-            for _ in range(MAX_REDIRECTS + 1):
-                page_or_next = self._fetch_once(url, deadline)
-                if isinstance(page_or_next, FetchedPage):
-                    return page_or_next
-                url = page_or_next
+            deadline = self.deadline.at = time.monotonic() + self.timeout
+            try:
+                for _ in range(MAX_REDIRECTS + 1):
+                    page_or_next = self._fetch_once(url, deadline)
+                    if isinstance(page_or_next, FetchedPage):
+                        return page_or_next
+                    url = page_or_next
+            finally:
+                self.deadline.at = None
             raise FetchError(f"the link redirects more than {MAX_REDIRECTS} times")
 
     def check(self, url: str) -> tuple[str, str, int]:
@@ -150,6 +169,8 @@ class SafeFetcher:
             )
             response = self.client.send(request, stream=True)
         except httpx.TimeoutException as exc:
+            if self.deadline.passed():
+                raise self._too_slow(host) from exc
             raise TransientFetchError(f"{host} did not answer in time") from exc
         except httpx.ConnectError as exc:
             if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "certificate" in str(exc).lower():
@@ -183,32 +204,178 @@ class SafeFetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(f"the page is larger than {self.max_bytes // 1_000_000 or 1} MB")
-        body = bytearray()
-        try:
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) > self.max_bytes:
-                    raise FetchError(
-                        f"the page is larger than {self.max_bytes // 1_000_000 or 1} MB"
-                    )
-                if time.monotonic() > deadline:
-                    raise TransientFetchError(
-                        f"{host} took longer than {self.timeout:g} s to send the page"
-                    )
-        except httpx.TimeoutException as exc:
-            raise TransientFetchError(f"{host} stopped sending the page") from exc
-        except httpx.DecodingError as exc:
-            raise FetchError("the page's compressed body is corrupt") from exc
-        except httpx.HTTPError as exc:
-            raise TransientFetchError(
-                f"the connection to {host} broke ({exc.__class__.__name__})"
-            ) from exc
-        html = decode_html(bytes(body), response.charset_encoding)
+        body = self._read_body(host, response, deadline)
+        html = decode_html(body, response.charset_encoding)
         if not ctype and not looks_like_html(html):
             raise FetchError("the link is not a web page (no content type, not HTML)")
         if "\x00" in html[:4096]:
             raise FetchError("the link is not a web page (binary content)")
         return FetchedPage(url=url, status=status, content_type=ctype or "text/html", html=html)
+
+    def _read_body(self, host: str, response: httpx.Response, deadline: float) -> bytes:
+        """The decoded body, refused past the size cap (compressed and decompressed alike)
+        or the deadline."""
+        too_large = FetchError(f"the page is larger than {self.max_bytes // 1_000_000 or 1} MB")
+        encoding = content_encoding(response)
+        received = 0
+
+        def raw() -> Iterator[bytes]:
+            nonlocal received
+            for chunk in response.iter_raw():
+                received += len(chunk)
+                if received > self.max_bytes:
+                    raise too_large
+                yield chunk
+
+        body = bytearray()
+        try:
+            for piece in decoded(raw(), encoding):
+                body += piece
+                if len(body) > self.max_bytes:
+                    raise too_large
+                if time.monotonic() > deadline:
+                    raise self._too_slow(host)
+        except httpx.TimeoutException as exc:
+            if self.deadline.passed():
+                raise self._too_slow(host) from exc
+            raise TransientFetchError(f"{host} stopped sending the page") from exc
+        except zlib.error as exc:
+            raise FetchError("the page's compressed body is corrupt") from exc
+        except httpx.HTTPError as exc:
+            raise TransientFetchError(
+                f"the connection to {host} broke ({exc.__class__.__name__})"
+            ) from exc
+        return bytes(body)
+
+    def _too_slow(self, host: str) -> TransientFetchError:
+        return TransientFetchError(f"{host} took longer than {self.timeout:g} s to send the page")
+
+
+def content_encoding(response: httpx.Response) -> str | None:
+    """The one compression the body is in, if any; FetchError for stacked or unknown ones
+    (a gzip inside a gzip turns a kilobyte into a gigabyte)."""
+    layers = [
+        name.strip().lower()
+        for name in response.headers.get_list("content-encoding", split_commas=True)
+    ]
+    layers = [name for name in layers if name and name != "identity"]
+    named = ", ".join(layers)[:60]
+    if len(layers) > 1:
+        raise FetchError(f"the page is compressed more than once ({named}), which is not read")
+    if layers and layers[0] not in DECODERS:
+        raise FetchError(f"the page is compressed in a way that is not read ({named})")
+    return layers[0] if layers else None
+
+
+def decoded(raw: Iterable[bytes], encoding: str | None) -> Iterator[bytes]:
+    """``raw`` decompressed in pieces of at most ``PIECE`` bytes (zlib.error if corrupt)."""
+    if encoding is None:
+        yield from raw
+        return
+    decompressor = None
+    for chunk in raw:
+        if decompressor is None:
+            # "deflate" is meant to be zlib-wrapped, but some servers send it raw.
+            wbits = DECODERS[encoding]
+            if encoding == "deflate" and not _zlib_header(chunk):
+                wbits = -zlib.MAX_WBITS
+            decompressor = zlib.decompressobj(wbits)
+        data = chunk
+        while data and not decompressor.eof:
+            yield decompressor.decompress(data, PIECE)
+            data = decompressor.unconsumed_tail
+        if decompressor.eof:
+            return
+    if decompressor is not None:
+        yield decompressor.flush()
+
+
+def _zlib_header(chunk: bytes) -> bool:
+    return len(chunk) >= 2 and chunk[0] & 0x0F == 8 and (chunk[0] << 8 | chunk[1]) % 31 == 0
+
+
+class Deadline(threading.local):
+    """The running fetch's deadline, one per thread, as the client is shared by threads."""
+
+    at: float | None = None
+
+    def passed(self) -> bool:
+        return self.at is not None and time.monotonic() >= self.at - 0.05
+
+    def budget(self, timeout: float | None, expired: type[Exception]) -> float | None:
+        """``timeout`` cut to what is left of the deadline; ``expired`` once nothing is."""
+        if self.at is None:
+            return timeout
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise expired("the fetch's deadline has passed")
+        return left if timeout is None else min(timeout, left)
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A socket whose every read, write and TLS handshake ends by the deadline, so a server
+    that sends its headers a byte at a time cannot hold a fetch past it."""
+
+    def __init__(self, stream: httpcore.NetworkStream, deadline: Deadline):
+        self.stream, self.deadline = stream, deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self.stream.read(max_bytes, self.deadline.budget(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.stream.write(buffer, self.deadline.budget(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        budget = self.deadline.budget(timeout, httpcore.ConnectTimeout)
+        return DeadlineStream(
+            self.stream.start_tls(ssl_context, server_hostname, budget), self.deadline
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.stream.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, backend: httpcore.NetworkBackend, deadline: Deadline):
+        self.backend, self.deadline = backend, deadline
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        budget = self.deadline.budget(timeout, httpcore.ConnectTimeout)
+        stream = self.backend.connect_tcp(host, port, budget, local_address, socket_options)
+        return DeadlineStream(stream, self.deadline)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("the fetcher connects over TCP only")
+
+    def sleep(self, seconds: float) -> None:
+        self.backend.sleep(seconds)
+
+
+def with_deadline(transport: httpx.BaseTransport, deadline: Deadline) -> httpx.BaseTransport:
+    """``transport`` with its sockets bound by ``deadline``. httpx gives its transport no
+    public way to take a network backend, but the httpcore pool under it does (it is read
+    when each connection is made), so the backend is set there; a transport without one
+    (a test's MockTransport) opens no sockets."""
+    pool = getattr(transport, "_pool", None)
+    if isinstance(pool, httpcore.ConnectionPool):
+        pool._network_backend = DeadlineBackend(pool._network_backend, deadline)
+    elif isinstance(transport, httpx.HTTPTransport):
+        raise RuntimeError("this httpx has no httpcore pool: the fetch deadline cannot be set")
+    return transport
 
 
 def decode_html(body: bytes, charset: str | None) -> str:
