@@ -27,7 +27,9 @@ from bot.ports import FetchedPage, PageContent
 
 FULL, PARTIAL, METADATA_ONLY = TextQuality.FULL, TextQuality.PARTIAL, TextQuality.METADATA
 
-MAX_HTML_CHARS = 5_000_000  # pages past this are cut: no article needs more, lxml's memory does
+MAX_HTML_CHARS = 500_000  # markup read past scripts and styles; the rest is cut (quality partial)
+# trafilatura's time and memory grow faster than the page: 5 MB of small elements took a
+# minute and gigabytes; 500k characters of them take seconds and under 100 MB.
 PARTIAL_WORDS = 60  # fewer words than this is a teaser, not an article
 LONGER = 1.8  # a structured copy this much longer than trafilatura's text may replace it...
 CONTAINED = 0.85  # ...when it holds at least this share of trafilatura's words
@@ -57,11 +59,13 @@ def plain_text_content(text: str) -> PageContent:
 
 def extract_article(html: str | bytes, url: str = "") -> PageContent:
     """Main text and metadata of an article page; raises ExtractionError when it has none."""
-    html = _as_text(html)
+    html, cut = _as_text(html)
     if "<" not in html:
         raise ExtractionError("the page is not HTML")
     meta = _metadata(html, url)
     text, quality = _main_text(html, url)
+    if cut and quality == FULL:  # what was read may end before the article does
+        quality = PARTIAL
     description = _clean(getattr(meta, "description", None))
     if not text:
         if not description:
@@ -80,13 +84,46 @@ def extract_article(html: str | bytes, url: str = "") -> PageContent:
     )
 
 
-def _as_text(html: str | bytes) -> str:
+def _as_text(html: str | bytes) -> tuple[str, bool]:
+    """The markup to read, and whether it was cut at ``MAX_HTML_CHARS``."""
     if isinstance(html, bytes):
         html = html.decode("utf-8", "replace")
     if not isinstance(html, str):
         raise ExtractionError("the page is not text")
+    html = _without_scripts(html)
+    cut = len(html) > MAX_HTML_CHARS
     # NUL and other C0 controls make lxml refuse the whole document.
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", html[:MAX_HTML_CHARS])
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", html[:MAX_HTML_CHARS]), cut
+
+
+_BULK = re.compile(r"<(script|style)\b([^<>]{0,2000})>|<!--", re.IGNORECASE)
+_CLOSE = {
+    "script": re.compile(r"</script\s*>", re.IGNORECASE),
+    "style": re.compile(r"</style\s*>", re.IGNORECASE),
+}
+
+
+def _without_scripts(html: str) -> str:
+    """``html`` without its comments, styles and scripts but JSON-LD, none of which holds
+    article text, so that a page's inline code does not use up ``MAX_HTML_CHARS``. One pass:
+    an element left open runs to the end of the page, as in a browser."""
+    kept: list[str] = []
+    pos = 0
+    while (found := _BULK.search(html, pos)) is not None:
+        if found.group(0) == "<!--":
+            end = html.find("-->", found.end())
+            stop = len(html) if end < 0 else end + 3
+        else:
+            close = _CLOSE[found.group(1).lower()].search(html, found.end())
+            stop = len(html) if close is None else close.end()
+            if "ld+json" in found.group(2).lower():  # the structured copy: read, so kept
+                kept.append(html[pos:stop])
+                pos = stop
+                continue
+        kept.append(html[pos : found.start()])
+        pos = stop
+    kept.append(html[pos:])
+    return "".join(kept)
 
 
 def _main_text(html: str, url: str) -> tuple[str, TextQuality]:

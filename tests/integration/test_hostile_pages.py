@@ -260,3 +260,37 @@ def test_a_corrupt_compressed_body_is_refused(server):
     with pytest.raises(FetchError, match="compressed body is corrupt"):
         fetcher.fetch(url)
     fetcher.close()
+
+
+SENTENCE = (
+    "The harbour authority approved a plan on Tuesday to rebuild the old northern pier, "
+    "which storms damaged beyond repair two winters ago, at a cost of twelve million euros. "
+)
+
+
+def test_a_page_just_under_the_cap_is_read_in_part_and_marked_partial(server):
+    article = "".join(f"<p>{i}. {SENTENCE * 3}</p>\n" for i in range(2_000))  # ~1 MB of text
+    links = "".join(
+        f"<li><a href='/story/{i}'>Another story, number {i}</a></li>\n" for i in range(60_000)
+    )
+    html = f"<!doctype html><html><head><title>Pier</title></head><body><article><h1>Pier</h1>{article}</article><ul>{links}</ul></body></html>"
+    body = html.encode()
+    assert 4_800_000 < len(body) < 5_000_000
+    url = server.add("/huge-page", answer(body))
+    result = fetch_in_child(url, read=True, cap=5_000_000)
+    assert result.get("html_chars") == len(body), result
+    assert result["quality"] == "partial", "the stored article says it holds part of the page"
+    assert 0 < int(str(result["text_chars"])) < 500_000, result
+    assert float(str(result["growth_mb"])) < 200, result
+
+
+def test_inline_scripts_do_not_use_up_the_bound_before_the_article():
+    from bot.extraction.html import extract_article
+
+    script = "<script>var state = " + '{"k": "' + "v" * 2_000_000 + '"};</script>'
+    style = "<style>" + ".a{color:red}" * 50_000 + "</style>"
+    paragraphs = "".join(f"<p>{i}. {SENTENCE}</p>" for i in range(40))
+    html = f"<html><head>{script}{style}<title>Pier</title></head><body><!-- {'x' * 500_000} --><article><h1>Pier</h1>{paragraphs}</article></body></html>"
+    content = extract_article(html, "https://news.example/pier")
+    assert content.quality == "full"
+    assert content.text.count("twelve million euros") == 40
