@@ -80,7 +80,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_bot(emulator: SlackEmulator, tmp: Path) -> Iterator[Bot]:
+def running_bot(emulator: SlackEmulator, tmp: Path, database_url: str = "") -> Iterator[Bot]:
     port = free_port()
     env = {
         **os.environ,
@@ -88,7 +88,7 @@ def running_bot(emulator: SlackEmulator, tmp: Path) -> Iterator[Bot]:
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": emulator.api_url,
         "BRIEFBOT_DATA_DIR": str(tmp),
-        "BRIEFBOT_DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "BRIEFBOT_DATABASE_URL": database_url or f"sqlite:///{tmp / 'bench.sqlite3'}",
         "BRIEFBOT_FETCH_ALLOWLIST": "127.0.0.1",
         "BRIEFBOT_ENV_FILE": str(tmp / "none.env"),
         # The checkout under test comes first: an editable install made before a package
@@ -353,17 +353,18 @@ def bare_bolt(tmp: Path, api_url: str) -> Iterator[str]:
         stop(proc)
 
 
-def measure_open_loop(*, rates: list[float], seconds: float) -> dict[str, Any]:
+def measure_open_loop(*, rates: list[float], seconds: float, database_url: str) -> dict[str, Any]:
     with (
         tempfile.TemporaryDirectory(prefix="briefbot-ack-") as tmp,
         SlackEmulator() as emulator,
         PageServer(SEEDS) as pages,
-        running_bot(emulator, Path(tmp)) as bot,
+        running_bot(emulator, Path(tmp), database_url) as bot,
         bare_bolt(Path(tmp), emulator.api_url) as bare_url,
     ):
         time.sleep(5)  # let serve and its child settle: idle means idle
         children = child_pids(bot.process.pid)
         result: dict[str, Any] = {
+            "database": "postgresql" if database_url.startswith("postgresql") else "sqlite",
             "seconds_per_rate": seconds,
             "serve_idle_rss_mb": proc_status_mb(bot.process.pid, "VmRSS"),
             "ingestion_children": len(children),
@@ -408,11 +409,16 @@ def main() -> int:
     ap.add_argument("--open-loop", action="store_true", help="fixed-rate load beside bare Bolt")
     ap.add_argument("--rates", default="20,50,100", help="requests per second, comma-separated")
     ap.add_argument("--seconds", type=float, default=20, help="how long each rate runs")
+    ap.add_argument(
+        "--database-url",
+        default="",
+        help="an EMPTY database for serve (default: a throw-away SQLite file)",
+    )
     args = ap.parse_args()
 
     if args.open_loop:
         rates = [float(r) for r in args.rates.split(",") if r.strip()]
-        loop = measure_open_loop(rates=rates, seconds=args.seconds)
+        loop = measure_open_loop(rates=rates, seconds=args.seconds, database_url=args.database_url)
         print(f"wrote {write_result('ack_latency_open_loop', loop).relative_to(REPO)}")
         return 0
 
