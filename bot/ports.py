@@ -80,6 +80,7 @@ class Capture:
     failure_reason: str | None
     user_id: str
     shared_at: datetime
+    quality: TextQuality | None = None  # of a read article: PARTIAL when cut or a teaser
 
 
 class Fetcher(Protocol):

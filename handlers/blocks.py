@@ -18,7 +18,7 @@ from bot.briefing.render import (
     sources_label,
     status_tag,
 )
-from bot.briefing.status import ArticleStatus
+from bot.briefing.status import ArticleStatus, TextQuality
 from bot.ports import Capture
 
 MAX_BLOCKS = 50
@@ -142,6 +142,12 @@ def _footer(b: Briefing) -> list[Block]:
     return [{"type": "divider"}, context("\n".join(parts))] if parts else []
 
 
+READ_IN_PART = {
+    TextQuality.PARTIAL: " — read in part (a teaser, or a page too long to read whole)",
+    TextQuality.METADATA: " — only its description could be read",
+}
+
+
 def status_blocks(captures: list[Capture]) -> Reply:
     if not captures:
         msg = "No links have been captured in this channel yet. Share an article link and I'll read it."
@@ -157,6 +163,8 @@ def status_blocks(captures: list[Capture]) -> Reply:
         why = (
             f" — {escape(c.failure_reason)}"
             if c.status == ArticleStatus.FAILED and c.failure_reason
+            else READ_IN_PART.get(c.quality, "")
+            if c.status == ArticleStatus.DONE and c.quality is not None
             else ""
         )
         lines.append(f"{mark} {link(c.url, clip(label, 120))} <@{c.user_id}>{why}")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Actor, Analysis, ArticleView
-from bot.briefing.status import ArticleStatus
+from bot.briefing.status import ArticleStatus, TextQuality
 from bot.ports import ArticleTask, Capture, NewShare, PageContent, ShareRecord
 from storage.actor_index import ActorChanged, Planned, plan_actors, write_actors
 from storage.db import Database
@@ -354,6 +354,7 @@ class SqlStore:
                     a.failure_reason,
                     sh.user_id,
                     sh.shared_at,
+                    TextQuality(a.extraction) if a.extraction else None,
                 )
                 for sh, a in rows
             ]

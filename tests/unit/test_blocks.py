@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
 from bot.briefing.model import ActorCount, Briefing, Story
+from bot.briefing.status import TextQuality
 from bot.ports import Capture
 from handlers.blocks import (
     briefing_blocks,
@@ -283,6 +285,15 @@ def test_status_shows_each_capture_and_why_it_failed() -> None:
         in body
     )
     assert "⏳" in body and fallback
+
+
+def test_status_says_when_an_article_was_read_only_in_part() -> None:
+    partial = replace(_capture("done", "Long report"), quality=TextQuality.PARTIAL)
+    whole = replace(_capture("done", "Short news"), quality=TextQuality.FULL)
+    body = "\n".join(texts(status_blocks([partial, whole])[0]))
+    [long_line] = [line for line in body.splitlines() if "Long report" in line]
+    [short_line] = [line for line in body.splitlines() if "Short news" in line]
+    assert "read in part" in long_line and "read in part" not in short_line
 
 
 def test_status_of_many_long_captures_fits() -> None:
