@@ -36,9 +36,9 @@ from bot.briefing.status import ArticleStatus
 from storage.models import ActorRow, Article, ArticleActor, KeyPointRow, Share
 
 # The most matches one search hands to the composer. A safety limit only: a 7-day window of
-# one workspace holds a few hundred matches of a common topic even at a million articles
-# (benchmarks/RESULTS.md), so every eligible match is considered; this bounds the memory a
-# ten-year window over a huge store could take.
+# one workspace held 372 matches of a common topic at 100k articles and 3,414 at 1M
+# (benchmarks/RESULTS.md), all considered; this bounds the memory a ten-year window over a
+# huge store could take.
 SEARCH_SAFETY_CAP = 5000
 # SQLite binds at most 32766 parameters a statement; ids are read in slices well below it.
 ID_SLICE = 5000
@@ -76,13 +76,11 @@ def search_ids(
         # tests each against the window's ids (read once from ix_share_window), instead of
         # running the full-text query again for every id in the window.
         shared = literal_column("+article_search.rowid").in_(shared_here)
-    else:
-        shared = SEARCH.c.rowid.in_(shared_here)
-    if dialect == "sqlite":
         match = " OR ".join('"' + p.replace('"', '""') + '"' for p in phrases)
         found = literal_column("article_search").op("MATCH")(match)
         rank: ColumnElement[Any] = func.bm25(literal_column("article_search"), 4.0, 1.0, 2.0)
     else:
+        shared = SEARCH.c.rowid.in_(shared_here)
         each: list[ColumnElement[Any]] = [func.phraseto_tsquery(ENGLISH, p) for p in phrases]
         tsq = reduce(lambda a, b: a.op("||")(b), each)
         found = SEARCH.c.search_vector.op("@@")(tsq)
