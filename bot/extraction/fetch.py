@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import httpcore
 import httpx
 
 from bot.errors import FetchError, RefusedURL, TransientFetchError
+from bot.extraction.deadline import Deadline, with_deadline
 from bot.metrics import FETCH_SECONDS
 from bot.ports import FetchedPage
 
@@ -123,10 +121,10 @@ class SafeFetcher:
 
     def fetch(self, url: str) -> FetchedPage:
         with FETCH_SECONDS.time():
-            deadline = self.deadline.at = time.monotonic() + self.timeout
+            self.deadline.at = time.monotonic() + self.timeout
             try:
                 for _ in range(MAX_REDIRECTS + 1):
-                    page_or_next = self._fetch_once(url, deadline)
+                    page_or_next = self._fetch_once(url)
                     if isinstance(page_or_next, FetchedPage):
                         return page_or_next
                     url = page_or_next
@@ -156,7 +154,7 @@ class SafeFetcher:
                 )
         return host, str(addresses[0]), port
 
-    def _fetch_once(self, url: str, deadline: float) -> FetchedPage | str:
+    def _fetch_once(self, url: str) -> FetchedPage | str:
         host, address, port = self.check(url)
         parts = urlsplit(url)
         ip_host = f"[{address}]" if ":" in address else address
@@ -188,11 +186,11 @@ class SafeFetcher:
                 if not location:
                     raise FetchError(f"{host} answered a redirect without a location")
                 return urljoin(url, location)
-            return self._read(url, host, response, deadline)
+            return self._read(url, host, response)
         finally:
             response.close()
 
-    def _read(self, url: str, host: str, response: httpx.Response, deadline: float) -> FetchedPage:
+    def _read(self, url: str, host: str, response: httpx.Response) -> FetchedPage:
         status = response.status_code
         if status == 429 or status >= 500:
             raise TransientFetchError(f"the page answered {status} {response.reason_phrase}")
@@ -204,7 +202,7 @@ class SafeFetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(f"the page is larger than {self.max_bytes // 1_000_000 or 1} MB")
-        body = self._read_body(host, response, deadline)
+        body = self._read_body(host, response)
         html = decode_html(body, response.charset_encoding)
         if not ctype and not looks_like_html(html):
             raise FetchError("the link is not a web page (no content type, not HTML)")
@@ -212,7 +210,7 @@ class SafeFetcher:
             raise FetchError("the link is not a web page (binary content)")
         return FetchedPage(url=url, status=status, content_type=ctype or "text/html", html=html)
 
-    def _read_body(self, host: str, response: httpx.Response, deadline: float) -> bytes:
+    def _read_body(self, host: str, response: httpx.Response) -> bytes:
         """The decoded body, refused past the size cap (compressed and decompressed alike)
         or the deadline."""
         too_large = FetchError(f"the page is larger than {self.max_bytes // 1_000_000 or 1} MB")
@@ -233,7 +231,7 @@ class SafeFetcher:
                 body += piece
                 if len(body) > self.max_bytes:
                     raise too_large
-                if time.monotonic() > deadline:
+                if self.deadline.passed():
                     raise self._too_slow(host)
         except httpx.TimeoutException as exc:
             if self.deadline.passed():
@@ -292,90 +290,6 @@ def decoded(raw: Iterable[bytes], encoding: str | None) -> Iterator[bytes]:
 
 def _zlib_header(chunk: bytes) -> bool:
     return len(chunk) >= 2 and chunk[0] & 0x0F == 8 and (chunk[0] << 8 | chunk[1]) % 31 == 0
-
-
-class Deadline(threading.local):
-    """The running fetch's deadline, one per thread, as the client is shared by threads."""
-
-    at: float | None = None
-
-    def passed(self) -> bool:
-        return self.at is not None and time.monotonic() >= self.at - 0.05
-
-    def budget(self, timeout: float | None, expired: type[Exception]) -> float | None:
-        """``timeout`` cut to what is left of the deadline; ``expired`` once nothing is."""
-        if self.at is None:
-            return timeout
-        left = self.at - time.monotonic()
-        if left <= 0:
-            raise expired("the fetch's deadline has passed")
-        return left if timeout is None else min(timeout, left)
-
-
-class DeadlineStream(httpcore.NetworkStream):
-    """A socket whose every read, write and TLS handshake ends by the deadline, so a server
-    that sends its headers a byte at a time cannot hold a fetch past it."""
-
-    def __init__(self, stream: httpcore.NetworkStream, deadline: Deadline):
-        self.stream, self.deadline = stream, deadline
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self.stream.read(max_bytes, self.deadline.budget(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self.stream.write(buffer, self.deadline.budget(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self.stream.close()
-
-    def start_tls(
-        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
-    ) -> httpcore.NetworkStream:
-        budget = self.deadline.budget(timeout, httpcore.ConnectTimeout)
-        return DeadlineStream(
-            self.stream.start_tls(ssl_context, server_hostname, budget), self.deadline
-        )
-
-    def get_extra_info(self, info: str) -> Any:
-        return self.stream.get_extra_info(info)
-
-
-class DeadlineBackend(httpcore.NetworkBackend):
-    def __init__(self, backend: httpcore.NetworkBackend, deadline: Deadline):
-        self.backend, self.deadline = backend, deadline
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        budget = self.deadline.budget(timeout, httpcore.ConnectTimeout)
-        stream = self.backend.connect_tcp(host, port, budget, local_address, socket_options)
-        return DeadlineStream(stream, self.deadline)
-
-    def connect_unix_socket(
-        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
-    ) -> httpcore.NetworkStream:
-        raise httpcore.ConnectError("the fetcher connects over TCP only")
-
-    def sleep(self, seconds: float) -> None:
-        self.backend.sleep(seconds)
-
-
-def with_deadline(transport: httpx.BaseTransport, deadline: Deadline) -> httpx.BaseTransport:
-    """``transport`` with its sockets bound by ``deadline``. httpx gives its transport no
-    public way to take a network backend, but the httpcore pool under it does (it is read
-    when each connection is made), so the backend is set there; a transport without one
-    (a test's MockTransport) opens no sockets."""
-    pool = getattr(transport, "_pool", None)
-    if isinstance(pool, httpcore.ConnectionPool):
-        pool._network_backend = DeadlineBackend(pool._network_backend, deadline)
-    elif isinstance(transport, httpx.HTTPTransport):
-        raise RuntimeError("this httpx has no httpcore pool: the fetch deadline cannot be set")
-    return transport
 
 
 def decode_html(body: bytes, charset: str | None) -> str:
