@@ -68,6 +68,7 @@ class Call:
     params: dict[str, Any]  # query + form/JSON body merged; JSON strings decoded
     headers: dict[str, str]
     at: float  # time.monotonic() when the request arrived
+    wall: float = 0.0  # time.time() when it arrived (the clock a schedule is set by)
     token: str | None = None
     path: str = ""
     status: int = 0  # HTTP status answered
@@ -834,7 +835,7 @@ def _make_handler(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
             return  # keep test output quiet
 
         def _serve(self) -> None:
-            arrived = time.monotonic()
+            arrived, arrived_wall = time.monotonic(), time.time()
             url = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
@@ -872,6 +873,7 @@ def _make_handler(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
                 params=params,
                 headers=headers,
                 at=arrived,
+                wall=arrived_wall,
                 token=token,
                 path=url.path,
             )
