@@ -116,6 +116,12 @@ class Store(Protocol):
 
     def message_urls(self, *, team_id: str, channel_id: str, message_ts: str) -> set[str]: ...
 
+    def remove_message_urls(
+        self, *, team_id: str, channel_id: str, message_ts: str, canonical_urls: Collection[str]
+    ) -> int:
+        """The shares of a message's links that were edited out of it; how many went."""
+        ...
+
     def claim_article(
         self, article_id: int, *, now: datetime, lease_seconds: int
     ) -> ArticleTask | None: ...

@@ -103,6 +103,23 @@ class SqlStore:
             )
             return set(rows)
 
+    def remove_message_urls(
+        self, *, team_id: str, channel_id: str, message_ts: str, canonical_urls: Collection[str]
+    ) -> int:
+        if not canonical_urls:
+            return 0
+        articles = select(Article.id).where(Article.canonical_url.in_(list(canonical_urls)))
+        with self.db.session() as s:
+            result = s.execute(
+                delete(Share).where(
+                    Share.team_id == team_id,
+                    Share.channel_id == channel_id,
+                    Share.message_ts == message_ts,
+                    Share.article_id.in_(articles),
+                )
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     def claim_article(
         self, article_id: int, *, now: datetime, lease_seconds: int
     ) -> ArticleTask | None:
