@@ -113,6 +113,12 @@ class Settings(BaseSettings):
         alias="BRIEFBOT_METRICS_PORT",
         description="Prometheus port for run/worker/scheduler (0 = off)",
     )
+    metrics_address: str = Field(
+        "",
+        alias="BRIEFBOT_METRICS_ADDRESS",
+        description="where `serve` answers /metrics: host:port of its own ('' = the Slack port,"
+        " off = nowhere)",
+    )
     log_level: str = Field("INFO", alias="BRIEFBOT_LOG_LEVEL", description="logging level")
 
     @classmethod
@@ -154,6 +160,16 @@ class Settings(BaseSettings):
     def _split_names(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(p.strip() for p in value.replace(";", ",").split(",") if p.strip())
+        return value
+
+    @field_validator("metrics_address")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        if value in ("", "off"):
+            return value
+        host, _, port = value.rpartition(":")
+        if not host.strip("[]") or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("must be host:port (e.g. 127.0.0.1:9100), empty or off")
         return value
 
     @model_validator(mode="before")
@@ -199,6 +215,8 @@ def _config_error(err: ValidationError) -> ConfigError:
     value = problem.get("input")
     if problem["type"] == "greater_than_equal":
         return ConfigError(f"{name} must be at least {problem['ctx']['ge']}")
+    if problem["type"] == "value_error":  # our own validators say what is expected
+        return ConfigError(f"{name} {problem['ctx']['error']}, got {value!r}")
     if problem["type"] == "string_pattern_mismatch":
         return ConfigError(f"{name} must be an http(s) URL, got {value!r}")
     field = Settings.model_fields.get(_ENV_NAMES.get(name, ""))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import capture, dedupe, errors, followed_home, home, mentions, verbs
+from handlers import capture, dedupe, errors, followed_home, home, mentions, payload, verbs
 from handlers.context import Deps
 
 
 def register_all(app: App, deps: Deps) -> None:
     """Attach the error handler, every middleware and every listener to a Bolt ``App``."""
     errors.register(app)
+    payload.register(app)  # first: no other middleware or listener sees a malformed body
     dedupe.register(app, deps)
     capture.register(app, deps)
     verbs.register(app, deps)

@@ -11,6 +11,7 @@ their key points and their actors in one query each.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from functools import reduce
@@ -68,6 +69,9 @@ def search_ids(
 ) -> list[int]:
     """Ids of articles shared here in the window whose title, text or actors contain any
     of the phrases, best first: only those rows are ranked."""
+    phrases = [p for p in map(searchable, phrases) if p]
+    if not phrases:
+        return []
     shared_here = select(Share.article_id).where(
         *window(since=since, team_id=team_id, channel_id=channel_id)
     )
@@ -89,6 +93,14 @@ def search_ids(
     if exclude:
         query = query.where(SEARCH.c.rowid.not_in(list(exclude)))
     return list(s.scalars(query))
+
+
+def searchable(phrase: str) -> str:
+    """The phrase with control characters and unpaired surrogates as spaces: a NUL ends an
+    FTS5 query early ("unterminated string") and PostgreSQL refuses one outright, and a
+    surrogate cannot be encoded at all, whatever text reaches the search."""
+    kept = "".join(" " if unicodedata.category(c) in ("Cc", "Cs") else c for c in phrase)
+    return " ".join(kept.split())
 
 
 def recent_ids(

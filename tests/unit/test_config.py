@@ -138,3 +138,24 @@ def test_settings_table_hides_secret_defaults() -> None:
     rows = {env: (default, help_) for env, default, help_ in settings_table()}
     assert rows["BRIEFBOT_WORKERS"] == ("2", "ingestion worker threads")
     assert rows["SLACK_BOT_TOKEN"] == ("", "secret")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("", ""), ("off", "off"), ("127.0.0.1:9100", "127.0.0.1:9100"), ("[::1]:9100", "[::1]:9100")],
+)
+def test_metrics_address_takes_host_port_empty_or_off(
+    no_dotenv: dict[str, str], value: str, expected: str
+) -> None:
+    s = Settings.from_env({**no_dotenv, "BRIEFBOT_METRICS_ADDRESS": value})
+    assert s.metrics_address == expected
+
+
+@pytest.mark.parametrize("value", ["9100", ":9100", "localhost:0", "localhost:70000", "on"])
+def test_a_bad_metrics_address_says_what_is_expected(no_dotenv: dict[str, str], value: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env({**no_dotenv, "BRIEFBOT_METRICS_ADDRESS": value})
+    assert str(info.value) == (
+        "BRIEFBOT_METRICS_ADDRESS must be host:port (e.g. 127.0.0.1:9100), empty or off,"
+        f" got {value!r}"
+    )
