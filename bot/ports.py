@@ -123,12 +123,24 @@ class Store(Protocol):
         ...
 
     def claim_article(
-        self, article_id: int, *, now: datetime, lease_seconds: int
+        self, article_id: int, *, now: datetime, lease_seconds: int, claimer: str | None = None
     ) -> ArticleTask | None: ...
 
     def give_up_exhausted(self, *, now: datetime, max_attempts: int) -> int: ...
 
-    def claim_due(self, *, now: datetime, lease_seconds: int, limit: int) -> list[ArticleTask]: ...
+    def claim_due(
+        self, *, now: datetime, lease_seconds: int, limit: int, claimer: str | None = None
+    ) -> list[ArticleTask]: ...
+
+    def renew_claims(
+        self, article_ids: Collection[int], *, claimer: str, now: datetime, lease_seconds: int
+    ) -> int:
+        """Extend the leases of these claims that ``claimer`` still holds; how many."""
+        ...
+
+    def release_claims(self, article_ids: Collection[int], *, claimer: str) -> int:
+        """Free these claims that ``claimer`` still holds, their attempt not counted."""
+        ...
 
     def save_analysis(
         self, article_id: int, *, page: PageContent, analysis: Analysis, now: datetime
