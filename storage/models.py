@@ -66,6 +66,8 @@ class Article(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
     claimed_until: Mapped[datetime | None]
+    # Added in 0006: the process holding the claim; only it renews the lease (a heartbeat).
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     fetched_at: Mapped[datetime | None]
 

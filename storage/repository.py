@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Actor, Analysis, ArticleView
 from bot.briefing.status import ArticleStatus, TextQuality
-from bot.ports import ArticleTask, Capture, NewShare, PageContent, ShareRecord
+from bot.ports import Capture, NewShare, PageContent, ShareRecord
 from storage.actor_index import ActorChanged, Planned, plan_actors, write_actors
+from storage.article_queue import ArticleQueue
 from storage.db import Database
 from storage.models import (
     ActorRow,
@@ -31,7 +32,9 @@ from storage.queries import SEARCH_SAFETY_CAP, article_views, recent_ids, search
 ACTOR_RETRIES = 3
 
 
-class SqlStore:
+class SqlStore(ArticleQueue):
+    """The claims on the queue are ArticleQueue's (storage/article_queue.py)."""
+
     def __init__(self, db: Database):
         self.db = db
 
@@ -120,67 +123,6 @@ class SqlStore:
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    def claim_article(
-        self, article_id: int, *, now: datetime, lease_seconds: int
-    ) -> ArticleTask | None:
-        """Take a pending article for processing unless another worker holds it."""
-        with self.db.session() as s:
-            done = s.execute(
-                update(Article)
-                .where(
-                    Article.id == article_id,
-                    Article.status == ArticleStatus.PENDING,
-                    or_(Article.claimed_until.is_(None), Article.claimed_until < now),
-                )
-                .values(
-                    claimed_until=now + timedelta(seconds=lease_seconds),
-                    attempts=Article.attempts + 1,
-                )
-            )
-            if not done.rowcount:  # type: ignore[attr-defined]
-                return None
-            row = s.execute(
-                select(Article.url, Article.attempts).where(Article.id == article_id)
-            ).one()
-            return ArticleTask(article_id, row.url, row.attempts)
-
-    def give_up_exhausted(self, *, now: datetime, max_attempts: int) -> int:
-        """Pending articles whose attempts ran out (their worker died mid-way): failed."""
-        with self.db.session() as s:
-            result = s.execute(
-                update(Article)
-                .where(
-                    Article.status == ArticleStatus.PENDING,
-                    Article.attempts >= max_attempts,
-                    or_(Article.claimed_until.is_(None), Article.claimed_until < now),
-                )
-                .values(
-                    status=ArticleStatus.FAILED,
-                    claimed_until=None,
-                    failure_reason=func.coalesce(
-                        Article.failure_reason, "reading it never finished"
-                    ),
-                )
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-    def claim_due(self, *, now: datetime, lease_seconds: int, limit: int) -> list[ArticleTask]:
-        with self.db.session() as s:
-            ids = list(
-                s.scalars(
-                    select(Article.id)
-                    .where(
-                        Article.status == ArticleStatus.PENDING,
-                        or_(Article.next_attempt_at.is_(None), Article.next_attempt_at <= now),
-                        or_(Article.claimed_until.is_(None), Article.claimed_until < now),
-                    )
-                    .order_by(Article.created_at)
-                    .limit(limit)
-                )
-            )
-        tasks = [self.claim_article(i, now=now, lease_seconds=lease_seconds) for i in ids]
-        return [t for t in tasks if t is not None]
-
     def save_analysis(
         self, article_id: int, *, page: PageContent, analysis: Analysis, now: datetime
     ) -> None:
@@ -218,6 +160,7 @@ class SqlStore:
         article.extraction = page.quality
         article.status, article.failure_reason = ArticleStatus.DONE, None
         article.fetched_at, article.claimed_until, article.next_attempt_at = now, None, None
+        article.claimed_by = None
         article.key_points = [
             KeyPointRow(rank=i, text=k.text, start=k.start, end=k.end, score=k.score)
             for i, k in enumerate(analysis.key_points)
@@ -261,7 +204,7 @@ class SqlStore:
         with self.db.session() as s:
             article = s.get_one(Article, article_id)
             article.failure_reason = reason[:1000]
-            article.claimed_until = None
+            article.claimed_until, article.claimed_by = None, None
             article.next_attempt_at = retry_at
             article.status = ArticleStatus.PENDING if retry_at is not None else ArticleStatus.FAILED
             article.fetched_at = now
@@ -289,21 +232,6 @@ class SqlStore:
                 )
                 for sh in s.scalars(select(Share).where(Share.article_id == article_id))
             ]
-
-    def retry_failed(self, *, now: datetime) -> int:
-        """Put failed articles back in the queue (``briefbot ingest --retry-failed``)."""
-        with self.db.session() as s:
-            result = s.execute(
-                update(Article)
-                .where(Article.status == ArticleStatus.FAILED)
-                .values(
-                    status=ArticleStatus.PENDING,
-                    attempts=0,
-                    next_attempt_at=now,
-                    claimed_until=None,
-                )
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     # --- reading ------------------------------------------------------------------
 

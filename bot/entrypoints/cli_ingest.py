@@ -14,6 +14,7 @@ from bot.app import Container
 from bot.briefing.links import canonical_url
 from bot.briefing.status import ArticleStatus
 from bot.clock import utcnow
+from bot.entrypoints.worker import renewed_claims
 from bot.errors import BriefbotError
 from bot.extraction.fetch import LocalFileFetcher
 from bot.ports import NewShare
@@ -57,15 +58,18 @@ def run_ingest(app: Container, sources: Sequence[str], *, user: str) -> int:
     started = time.monotonic()
     outcome: Counter[str] = Counter()
     failures: list[tuple[str, str]] = []
-    with Progress(
-        TextColumn("[bold]ingesting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=len(urls) < 2,
-    ) as progress:
+    with (
+        renewed_claims(app.store) as claims,
+        Progress(
+            TextColumn("[bold]ingesting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=len(urls) < 2,
+        ) as progress,
+    ):
         bar = progress.add_task("ingest", total=len(urls))
         for i in range(0, len(urls), BATCH):
             batch = urls[i : i + BATCH]
@@ -85,6 +89,7 @@ def run_ingest(app: Container, sources: Sequence[str], *, user: str) -> int:
                 share=share,
                 now=utcnow,
                 canonicalize=canonical_source,
+                claims=claims,
             )
             for c in captures:
                 status = c.record.status if c.record else ArticleStatus.FAILED

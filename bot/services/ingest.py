@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,10 +23,11 @@ from bot.ports import (
     ShareRecord,
     Store,
 )
+from bot.services.claims import UNRENEWED_LEASE_SECONDS, Claims
+from bot.services.reading import Fetching, Read, one_at_a_time
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 300
 MAX_TOPIC_LENGTH = 200
 
 
@@ -76,43 +77,77 @@ def process_articles(
     fetcher: Fetcher,
     reader: PageReader,
     analyzer: Analyzer,
-    tasks: Sequence[ArticleTask],
+    tasks: Sequence[ArticleTask] | Callable[[], ArticleTask | None],
     now: Callable[[], datetime],
     max_attempts: int = 3,
     fetch_threads: int = 4,
     on_done: Callable[[ArticleTask, ShareRecord], None] | None = None,
+    abandon: Callable[[], bool] = lambda: False,
+    claims: Claims | None = None,
 ) -> list[ShareRecord]:
-    """Fetch (in parallel), extract and analyse claimed articles, analysing in one batch."""
-    if not tasks:
-        return []
+    """Fetch claimed articles in parallel and save each as soon as it is read, so a slow
+    page delays only itself: the pages read meanwhile are analysed together, one batch.
 
-    def fetch_one(task: ArticleTask) -> PageContent | BriefbotError:
-        try:
-            return reader.read(fetcher.fetch(task.url))
-        except BriefbotError as exc:
-            return exc
-        except Exception as exc:  # a page must never take the worker down
-            log.exception("unexpected error reading %s", task.url)
-            return ExtractionError(f"the page could not be read ({exc.__class__.__name__})")
+    ``tasks`` is the claimed articles, or a function (called from several threads) that
+    claims the next one and answers None when there are no more. Once ``abandon()`` is
+    true the pages still being fetched are not waited for. With ``claims``, each article
+    is let go as it is saved, and at the end those taken and not saved (abandoned, or an
+    error stopped the run) are released for another worker.
+    """
+    handed_out: set[int] = set()
+    take = tasks if callable(tasks) else one_at_a_time(tasks)
 
-    with ThreadPoolExecutor(max_workers=max(1, min(fetch_threads, len(tasks)))) as pool:
-        pages = list(pool.map(fetch_one, tasks))
-    readable = [p for p in pages if isinstance(p, PageContent)]
+    def next_task() -> ArticleTask | None:
+        task = take()
+        if task is not None:
+            handed_out.add(task.article_id)
+        return task
+
+    def finished(task: ArticleTask, record: ShareRecord) -> None:
+        handed_out.discard(task.article_id)
+        if claims is not None:
+            claims.finished(task.article_id)
+        if on_done is not None:
+            on_done(task, record)
+
+    threads = fetch_threads if callable(tasks) else min(fetch_threads, len(tasks))
+    fetching = Fetching(next_task, fetcher, reader, threads)
+    results: list[ShareRecord] = []
+    try:
+        while not fetching.over and not abandon():
+            batch = fetching.take()
+            if batch:
+                results += _finish(store, analyzer, batch, now, max_attempts, finished)
+    finally:
+        fetching.stop()
+        if claims is not None and handed_out:
+            claims.release(set(handed_out))
+    return results
+
+
+def _finish(
+    store: Store,
+    analyzer: Analyzer,
+    batch: list[Read],
+    now: Callable[[], datetime],
+    max_attempts: int,
+    on_done: Callable[[ArticleTask, ShareRecord], None] | None,
+) -> list[ShareRecord]:
+    """Analyse the readable pages in one batch, then save each article's outcome."""
+    readable = [p for _, p in batch if isinstance(p, PageContent)]
     analyses = iter(analyze_all(analyzer, [(p.title, p.text) for p in readable]))
     results = []
-    for task, page in zip(tasks, pages, strict=True):
+    for task, page in batch:
         analysis = next(analyses) if isinstance(page, PageContent) else None
-        if isinstance(page, PageContent) and analysis is None:
-            page = ExtractionError("the article's text could not be analysed")
         if isinstance(page, PageContent) and analysis is not None:
             store.save_analysis(task.article_id, page=page, analysis=analysis, now=now())
         else:
-            transient = isinstance(page, TransientFetchError) and task.attempts < max_attempts
-            retry_at = now() + retry_delay(task.attempts) if transient else None
-            store.save_failure(task.article_id, reason=str(page), retry_at=retry_at, now=now())
-            log.info(
-                "article %s failed (%s)%s", task.url, page, " - will retry" if retry_at else ""
+            error = (
+                page
+                if isinstance(page, BriefbotError)
+                else ExtractionError("the article's text could not be analysed")
             )
+            _save_failure(store, task, error, now, max_attempts)
         record = store.article_record(task.article_id)
         assert record is not None
         ARTICLES.labels("retry" if record.status == ArticleStatus.PENDING else record.status).inc()
@@ -120,6 +155,19 @@ def process_articles(
         if on_done is not None:
             on_done(task, record)
     return results
+
+
+def _save_failure(
+    store: Store,
+    task: ArticleTask,
+    error: BriefbotError,
+    now: Callable[[], datetime],
+    max_attempts: int,
+) -> None:
+    transient = isinstance(error, TransientFetchError) and task.attempts < max_attempts
+    retry_at = now() + retry_delay(task.attempts) if transient else None
+    store.save_failure(task.article_id, reason=str(error), retry_at=retry_at, now=now())
+    log.info("article %s failed (%s)%s", task.url, error, " - will retry" if retry_at else "")
 
 
 def analyze_all(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> list[Analysis | None]:
@@ -152,25 +200,38 @@ def ingest_links(
     max_attempts: int = 1,
     on_done: Callable[[ArticleTask, ShareRecord], None] | None = None,
     canonicalize: Callable[[str], str] = canonical_url,
+    claims: Claims | None = None,
 ) -> list[LinkCapture]:
-    """Record shares, then fetch and analyse the new articles now (the CLI path)."""
+    """Record shares, then fetch and analyse the new articles now (the CLI path). Give
+    ``claims`` whose leases a heartbeat renews; without, the claims last five minutes."""
     captures = record_links(store=store, urls=urls, share=share, canonicalize=canonicalize)
-    tasks = [
-        t
-        for c in captures
-        if c.record is not None and c.record.status == ArticleStatus.PENDING
-        for t in [store.claim_article(c.record.article_id, now=now(), lease_seconds=LEASE_SECONDS)]
-        if t is not None
-    ]
+    claims = claims or Claims(store, lease_seconds=UNRENEWED_LEASE_SECONDS)
+    pending = iter(
+        [
+            c.record.article_id
+            for c in captures
+            if c.record and c.record.status == ArticleStatus.PENDING
+        ]
+    )
+    lock = threading.Lock()
+
+    def next_task() -> ArticleTask | None:  # claimed only when a fetch thread is free
+        with lock:
+            for article_id in pending:
+                if (task := claims.claim(article_id, now=now())) is not None:
+                    return task
+        return None
+
     process_articles(
         store=store,
         fetcher=fetcher,
         reader=reader,
         analyzer=analyzer,
-        tasks=tasks,
+        tasks=next_task,
         now=now,
         max_attempts=max_attempts,
         on_done=on_done,
+        claims=claims,
     )
     return [
         LinkCapture(c.url, c.canonical, store.article_record(c.record.article_id))

@@ -1,0 +1,26 @@
+"""articles remember which process holds their claim, so it can renew (or release) it
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("claimed_by", sa.String(length=100), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("articles", schema=None) as batch_op:
+        batch_op.drop_column("claimed_by")
