@@ -9,6 +9,8 @@ BriefbotError
  +-- UsageError           a command was malformed (message carries an example)
  +-- NotAllowed           the user lacks the right to do this
  +-- StorageError         the database refused or is unreachable
+ +-- PostFailed           Slack did not take a message (``code``; ``permanent``: retrying
+                          soon cannot help)
 """
 
 from __future__ import annotations
@@ -48,3 +50,13 @@ class NotAllowed(BriefbotError):
 
 class StorageError(BriefbotError):
     pass
+
+
+class PostFailed(BriefbotError):
+    """Slack did not take a message: ``str(err)`` says why and what to do, ``code`` is Slack's
+    error word, and ``permanent`` is true when trying again within minutes cannot help."""
+
+    def __init__(self, message: str, *, code: str, permanent: bool) -> None:
+        super().__init__(message)
+        self.code = code
+        self.permanent = permanent

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.briefing.model import Briefing, Story
+from bot.briefing.mrkdwn import channel, clip, cut, date, escape, link, user
 from bot.briefing.render import (
     actor_label,
     heading,
@@ -25,40 +26,28 @@ MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 CONTEXT_LIMIT = 2000
+FALLBACK_LIMIT = 3000  # the notification text: a preview, not the briefing
 
 Block = dict[str, Any]
 Reply = tuple[list[Block], str]  # (blocks, plain-text fallback)
 
 
-def escape(text: str) -> str:
-    """Slack mrkdwn control characters: &, < and > (the rest stays readable)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def link(url: str, label: str) -> str:
-    label = escape(label).replace("|", "¦")
-    return f"<{url.replace('>', '%3E').replace('|', '%7C')}|{label}>" if url else label
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def header(text: str) -> Block:
+    """A header from raw text (plain_text is parsed for ``<!here>`` too, so it is escaped)."""
     return {
         "type": "header",
-        "text": {"type": "plain_text", "text": clip(text, HEADER_LIMIT), "emoji": True},
+        "text": {"type": "plain_text", "text": cut(escape(text), HEADER_LIMIT), "emoji": True},
     }
 
 
 def section(mrkdwn: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(mrkdwn, SECTION_LIMIT)}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(mrkdwn, SECTION_LIMIT)}}
 
 
 def context(mrkdwn: str) -> Block:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": clip(mrkdwn, CONTEXT_LIMIT)}],
+        "elements": [{"type": "mrkdwn", "text": cut(mrkdwn, CONTEXT_LIMIT)}],
     }
 
 
@@ -79,15 +68,18 @@ def story_blocks(number: int, story: Story) -> list[Block]:
 def shared_line(story: Story) -> str:
     """ "Shared by @ana, @ben in #world, Tue 09:12" (the time in each reader's own zone)."""
     shares = sorted((sh for a in story.articles for sh in a.shares), key=lambda sh: sh.shared_at)
-    users = list(dict.fromkeys(sh.user_id for sh in shares if _is_user_id(sh.user_id)))
+    users = list(dict.fromkeys(user(sh.user_id) for sh in shares if user(sh.user_id)))
     if not users:
         return ""
     first = shares[0]
-    where = f" in <#{first.channel_id}>" if first.channel_id[:1] in ("C", "G") else ""
-    epoch = int(first.shared_at.timestamp())
-    when = f", <!date^{epoch}^{{date_short_pretty}} {{time}}|{first.shared_at:%a %d %b %H:%M} UTC>"
+    where = f" in {channel(first.channel_id)}" if first.channel_id[:1] in ("C", "G") else ""
+    when = date(
+        int(first.shared_at.timestamp()),
+        "{date_short_pretty} {time}",
+        f"{first.shared_at:%a %d %b %H:%M} UTC",
+    )
     more = f" and {len(users) - 5} more" if len(users) > 5 else ""
-    return "Shared by " + ", ".join(f"<@{u}>" for u in users[:5]) + more + where + when
+    return "Shared by " + ", ".join(users[:5]) + more + where + ", " + when
 
 
 def _fit_lines(lines: list[str]) -> str:
@@ -99,17 +91,13 @@ def _fit_lines(lines: list[str]) -> str:
             continue  # skip only the line that does not fit; shorter ones after it may
         out.append(line)
         size += len(line) + 1
-    return "\n".join(out) if out else clip(lines[0], SECTION_LIMIT)
-
-
-def _is_user_id(user: str) -> bool:
-    return user[:1] in ("U", "W") and user.isalnum()
+    return "\n".join(out) if out else cut(lines[0], SECTION_LIMIT)
 
 
 def briefing_blocks(briefing: Briefing, *, title: str | None = None) -> Reply:
     """(blocks, plain-text fallback) for a briefing, within Slack's limits."""
     # The fallback shows in notifications: escaped too, so a hostile title cannot @channel.
-    fallback = clip(escape(render_text(briefing)), 3000)
+    fallback = cut(escape(render_text(briefing)), FALLBACK_LIMIT)
     if briefing.is_empty:
         return [section(f"_{escape(briefing.empty_message)}_")], escape(briefing.empty_message)
     blocks: list[Block] = [header(title or heading(briefing).split(" · ")[0])]
@@ -167,11 +155,22 @@ def status_blocks(captures: list[Capture]) -> Reply:
             if c.status == ArticleStatus.DONE and c.quality is not None
             else ""
         )
-        lines.append(f"{mark} {link(c.url, clip(label, 120))} <@{c.user_id}>{why}")
+        lines.append(f"{mark} {link(c.url, clip(label, 120))} {user(c.user_id)}{why}")
     failed = sum(c.status == ArticleStatus.FAILED for c in captures)
     head = f"*Recent captures in this channel* ({len(captures)} links, {failed} failed)"
-    return [section(head), section(_fit_lines(lines))], head + "\n" + "\n".join(lines)
+    text = cut(head + "\n" + "\n".join(lines), FALLBACK_LIMIT)
+    return [section(head), section(_fit_lines(lines))], text
 
 
 def error_blocks(message: str) -> Reply:
-    return [section(f":warning: {escape(message)}")], message
+    """A user-facing error (``str(BriefbotError)``, which may quote what the user typed)."""
+    text = f":warning: {escape(message)}"
+    return [section(text)], text
+
+
+def failure_note(url: str, reason: str | None) -> str:
+    """What the person who shared a link hears when it cannot be read."""
+    return (
+        f"I couldn't read {link(url)}: {escape(reason or 'unknown reason')}. "
+        "It won't appear in briefings."
+    )

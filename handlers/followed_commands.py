@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.ports import TopicStore
 from bot.services.followed_text import listing, topics_text
 from bot.services.followed_topics import follow_topic, list_topics, set_digest, unfollow_topic
-from handlers.blocks import Block, context, escape, header, section
+from handlers.blocks import Block, context, header, section
 from handlers.context import log
 
 
@@ -144,7 +144,7 @@ class TopicCommands:
 
 
 def _topic_row(topic: TopicConfig, now: datetime) -> Block:
-    row = section(escape(listing(topic, now).text).replace("&lt;#", "<#").replace("&gt;", ">"))
+    row = section(listing(topic, now).text)  # mrkdwn with the topic's name escaped
     if topic.kind != TopicKind.DIGEST:
         row["accessory"] = {
             "type": "button",

@@ -10,7 +10,9 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.briefing.compose import compose_briefing
-from handlers.blocks import Block, clip, context, escape, header, link, section
+from bot.briefing.model import Story
+from bot.briefing.mrkdwn import clip, escape, link
+from handlers.blocks import Block, context, header, section
 from handlers.context import Deps, just_ack
 from handlers.errors import reported
 from handlers.verbs import usage
@@ -41,24 +43,21 @@ def home_view(deps: Deps, team_id: str) -> dict[str, Any]:
     ]
     blocks.append(header("Recent stories"))
     if stories:
-        for s in stories:
-            sources = f"{s.sources} source{'s' if s.sources != 1 else ''}"
-            who = ", ".join(a.name for a in s.actors[:4])
-            blocks.append(
-                section(
-                    clip(
-                        f"*{link(s.url, s.headline)}* · {sources}"
-                        + (f"\n{escape(who)}" if who else ""),
-                        3000,
-                    )
-                )
-            )
+        blocks += [story_row(s) for s in stories]
     else:
         blocks.append(context("Nothing shared in public channels this week yet."))
     blocks += deps.topics.home_blocks(team_id=team_id)
     blocks.append(header("How to use"))
     blocks.append(section("\n".join(f"{line.example} — {line.summary}" for line in usage())))
     return {"type": "home", "blocks": blocks[:100]}
+
+
+def story_row(story: Story) -> Block:
+    """One recent story: its linked headline, its sources and who is in it."""
+    sources = f"{story.sources} source{'s' if story.sources != 1 else ''}"
+    who = ", ".join(a.name for a in story.actors[:4])
+    line = f"*{link(story.url, clip(story.headline, 300))}* · {sources}"
+    return section(line + (f"\n{escape(who)}" if who else ""))
 
 
 def publish_home(deps: Deps, team_id: str, user_id: str, client: WebClient) -> None:

@@ -1,21 +1,31 @@
-"""Posting to Slack: throttled per channel, retried after 429 with Retry-After."""
+"""Posting to Slack: throttled per channel, retried after 429 with Retry-After.
+
+A post Slack refuses raises :class:`bot.errors.PostFailed` saying why in the user's words
+(``handlers.slack_errors``); an answer that cannot reach the user one way is sent another.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import RateLimitErrorRetryHandler
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+from slack_sdk.models.attachments import Attachment
+from slack_sdk.models.blocks import Block as SdkBlock
+from slack_sdk.webhook import WebhookResponse
 
 from bot.briefing.model import Briefing
+from bot.briefing.mrkdwn import escape
 from bot.ports import NewShare
-from handlers.blocks import briefing_blocks
+from handlers.blocks import Block, briefing_blocks
 from handlers.context import log
+from handlers.slack_errors import FAILURES, post_failed
 
 POST_INTERVAL = 1.0  # chat.postMessage: about one message per second per channel
 
@@ -74,7 +84,8 @@ class SlackPoster:
         return self.post(channel_id=channel_id, text=text, blocks=blocks, thread_ts=thread_ts)
 
     def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
-        return self.post(channel_id=channel_id, text=text)
+        """Post plain ``text`` (a topic name in it cannot notify anyone: it is escaped)."""
+        return self.post(channel_id=channel_id, text=escape(text))
 
     def post(
         self,
@@ -85,10 +96,20 @@ class SlackPoster:
         thread_ts: str | None = None,
         client: WebClient | None = None,
     ) -> str:
+        """Post built Slack text and blocks; raises PostFailed when Slack does not take them."""
         self.throttle.wait(channel_id)
-        answer = (client or self.client).chat_postMessage(
-            channel=channel_id, text=text, blocks=blocks, thread_ts=thread_ts, unfurl_links=False
-        )
+        try:
+            answer = (client or self.client).chat_postMessage(
+                channel=channel_id,
+                text=text,
+                blocks=blocks,
+                thread_ts=thread_ts,
+                unfurl_links=False,
+            )
+        except FAILURES as exc:
+            failed = post_failed(exc)
+            log.warning("chat.postMessage to %s failed: %s", channel_id, failed.code)
+            raise failed from exc
         return str(answer.get("ts", ""))
 
     def react(self, *, client: WebClient | None, share: NewShare, name: str) -> None:
@@ -108,5 +129,86 @@ class SlackPoster:
             (client or self.client).chat_postEphemeral(
                 channel=share.channel_id, user=share.user_id, text=text, thread_ts=share.thread_ts
             )
-        except SlackApiError as exc:
-            log.warning("could not tell %s: %s", share.user_id, exc.response.get("error"))
+        except FAILURES as exc:
+            log.warning("could not tell %s: %s", share.user_id, post_failed(exc).code)
+
+
+def tell_user(
+    client: WebClient,
+    *,
+    channel_id: str,
+    user_id: str,
+    text: str,
+    blocks: list[Block] | None = None,
+    thread_ts: str | None = None,
+) -> bool:
+    """Reach one person: a message only they see in the channel, else a direct message."""
+    if not user_id:
+        return False
+    try:
+        client.chat_postEphemeral(
+            channel=channel_id, user=user_id, text=text, blocks=blocks, thread_ts=thread_ts
+        )
+        return True
+    except FAILURES as exc:
+        log.warning("could not tell %s in %s: %s", user_id, channel_id, post_failed(exc).code)
+    try:
+        client.chat_postMessage(channel=user_id, text=text, blocks=blocks)  # the app's DM
+        return True
+    except FAILURES as exc:
+        log.warning("could not send %s a direct message: %s", user_id, post_failed(exc).code)
+    return False
+
+
+class ReplyPath(Respond):
+    """``respond`` that notices a failed response_url post (expired, used up, Slack down): it
+    is logged, and the answer reaches the user by :func:`tell_user` instead."""
+
+    def __init__(self, respond: Respond, client: WebClient, *, channel_id: str, user_id: str):
+        super().__init__(response_url=respond.response_url, proxy=respond.proxy, ssl=respond.ssl)
+        self.client, self.channel_id, self.user_id = client, channel_id, user_id
+
+    def __call__(
+        self,
+        text: str | dict[Any, Any] = "",
+        blocks: Sequence[dict[Any, Any] | SdkBlock] | None = None,
+        attachments: Sequence[dict[Any, Any] | Attachment] | None = None,
+        response_type: str | None = None,
+        replace_original: bool | None = None,
+        delete_original: bool | None = None,
+        unfurl_links: bool | None = None,
+        unfurl_media: bool | None = None,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> WebhookResponse:
+        try:
+            answer = super().__call__(
+                text,
+                blocks,
+                attachments,
+                response_type,
+                replace_original,
+                delete_original,
+                unfurl_links,
+                unfurl_media,
+                thread_ts,
+                metadata,
+            )
+            if answer.status_code == 200:
+                return answer
+            why = f"HTTP {answer.status_code} {str(answer.body)[:100]}"
+        except FAILURES as exc:
+            answer = WebhookResponse(url="", status_code=0, body=repr(exc), headers={})
+            why = repr(exc)
+        log.warning("response_url post to %s failed (%s): answering another way", self.user_id, why)
+        self._elsewhere(text, blocks)
+        return answer
+
+    def _elsewhere(self, text: str | dict[Any, Any], blocks: Any) -> None:
+        message = text if isinstance(text, dict) else {"text": text, "blocks": blocks}
+        given = [b for b in message.get("blocks") or () if isinstance(b, dict)] or None
+        said = str(message.get("text") or "")
+        if not tell_user(
+            self.client, channel_id=self.channel_id, user_id=self.user_id, text=said, blocks=given
+        ):
+            log.error("could not answer %s in %s at all", self.user_id, self.channel_id)

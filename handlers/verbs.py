@@ -14,8 +14,9 @@ from typing import Any, NamedTuple
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.briefing.mrkdwn import escape
 from bot.errors import UsageError
-from handlers.blocks import Block, Reply, context, escape, section
+from handlers.blocks import Block, Reply, context, section
 from handlers.commands import (
     BriefCall,
     check_briefing,
@@ -26,6 +27,7 @@ from handlers.commands import (
 from handlers.context import Deps
 from handlers.errors import reported
 from handlers.ports import FollowedTopics, TopicVerb
+from handlers.poster import ReplyPath
 
 
 class Usage(NamedTuple):
@@ -131,14 +133,16 @@ def usage() -> list[Usage]:
 
 
 def help_blocks(note: str = "") -> Reply:
+    """The usage, after ``note`` (raw text: an error may quote what the user typed)."""
     text = "\n".join(f"{line.example}  {line.summary}" for line in usage())
     intro = "*Briefbot* turns the links your team shares into sourced briefings."
-    blocks: list[Block] = [section((f"{escape(note)}\n" if note else "") + intro)]
+    said = f"{escape(note)}\n" if note else ""
+    blocks: list[Block] = [section(said + intro)]
     blocks.append(section(text))
     blocks.append(
         context("Every key point links to the article it comes from. Nothing leaves your servers.")
     )
-    return blocks, (note + "\n" if note else "") + text
+    return blocks, said + text
 
 
 ANSWER_LATER = "brief_answer_later"  # set in the ack; Bolt copies the context to the lazy run
@@ -166,6 +170,7 @@ def register(app: App, deps: Deps) -> None:
         call = BriefCall.of(body)  # a slash command's body is the command
         later = find_verb(call.verb).later
         if context.get(ANSWER_LATER) and later is not None:
-            later(deps, call, respond, client)
+            path = ReplyPath(respond, client, channel_id=call.channel_id, user_id=call.user_id)
+            later(deps, call, path, client)
 
     app.command("/brief")(ack=ack_brief, lazy=[answer_brief])

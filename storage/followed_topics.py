@@ -260,6 +260,25 @@ class SqlTopicStore:
             )
             return _record(row) if row is not None else None
 
+    def latest_runs(self, *, team_id: str) -> dict[int, BriefingRecord]:
+        """Topic id -> the run of its latest slot, for the workspace's topics."""
+        with self.db.session() as s:
+            latest = (
+                select(BriefingRun.topic_id, func.max(BriefingRun.slot).label("slot"))
+                .where(BriefingRun.team_id == team_id, BriefingRun.topic_id.is_not(None))
+                .group_by(BriefingRun.topic_id)
+                .subquery()
+            )
+            rows = s.scalars(
+                select(BriefingRun).join(
+                    latest,
+                    and_(
+                        BriefingRun.topic_id == latest.c.topic_id, BriefingRun.slot == latest.c.slot
+                    ),
+                )
+            )
+            return {r.topic_id: _record(r) for r in rows if r.topic_id is not None}
+
     def briefing_runs(self, *, topic_id: int | None = None) -> list[BriefingRecord]:
         """Every run, oldest slot first (for `briefbot topics list` and the tests)."""
         with self.db.session() as s:

@@ -57,6 +57,7 @@ class RunStatus(StrEnum):
     POSTED = "posted"
     SILENT = "silent"  # nothing new, and the topic posts nothing then
     FAILED = "failed"  # Slack refused or the composition broke; retried within the grace
+    UNDELIVERABLE = "undeliverable"  # Slack refused for good (archived, revoked): not retried
     SKIPPED = "skipped"  # came due past the grace period
 
 
@@ -66,6 +67,7 @@ class SlotOutcome(StrEnum):
     POSTED = "posted"
     SILENT = "silent"
     FAILED = "failed"
+    UNDELIVERABLE = "undeliverable"
     SKIPPED = "skipped"
     TAKEN = "taken"  # another scheduler has the slot
     ERROR = "error"  # the attempt itself broke (the database was away); the next poll retries

@@ -1,13 +1,20 @@
-"""What `/brief follow`, `/brief topics` and `/brief digest` answer, as Slack mrkdwn (pure)."""
+"""What `/brief follow`, `/brief topics` and `/brief digest` answer, as Slack mrkdwn (pure).
+
+Topic names and terms are whatever an admin typed (``@here R&D`` arrives as ``<!here> r&d``):
+they enter the text only through ``escape``, channels only through ``channel``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.briefing.followed import TopicConfig
+from bot.briefing.followed import BriefingRecord, TopicConfig
+from bot.briefing.mrkdwn import channel, escape
 from bot.briefing.schedule import describe_moment, describe_schedule, next_slots
-from bot.briefing.status import TopicAction, TopicKind
+from bot.briefing.status import RunStatus, TopicAction, TopicKind
+
+NOT_POSTED = (RunStatus.FAILED, RunStatus.UNDELIVERABLE)  # runs whose trouble a listing shows
 
 
 def next_run(topic: TopicConfig, now: datetime) -> datetime:
@@ -17,9 +24,9 @@ def next_run(topic: TopicConfig, now: datetime) -> datetime:
 def label(topic: TopicConfig) -> str:
     """``*energy prices*`` or ``the digest of <#C123>``."""
     return (
-        f"the digest of <#{topic.channel_id}>"
+        f"the digest of {channel(topic.channel_id)}"
         if topic.kind == TopicKind.DIGEST
-        else f"*{topic.name}*"
+        else f"*{escape(topic.name)}*"
     )
 
 
@@ -34,26 +41,42 @@ class TopicListing:
     topic: TopicConfig
     schedule: str  # "07:30 Mon–Fri (Europe/London)"
     next_run: datetime
+    trouble: str = ""  # why its latest briefing was not posted, as mrkdwn ("" when it was)
 
     @property
     def text(self) -> str:
         t = self.topic
-        terms = f" (matching {', '.join(t.terms)})" if t.terms else ""
+        terms = f" (matching {escape(', '.join(t.terms))})" if t.terms else ""
         quiet = (
             ", silent when there is nothing new"
             if t.silent_when_empty and t.kind != TopicKind.DIGEST
             else ""
         )
         what = (
-            f"{label(t)}{terms} in <#{t.channel_id}>"
+            f"{label(t)}{terms} in {channel(t.channel_id)}"
             if t.kind != TopicKind.DIGEST
             else _cap(label(t))
         )
-        return f"{what}: {self.schedule}{quiet}"
+        return f"{what}: {self.schedule}{quiet}" + (f"\n   {self.trouble}" if self.trouble else "")
 
 
-def listing(topic: TopicConfig, now: datetime) -> TopicListing:
-    return TopicListing(topic, when(topic, now), next_run(topic, now))
+def listing(
+    topic: TopicConfig, now: datetime, last_run: BriefingRecord | None = None
+) -> TopicListing:
+    """How a topic is listed; ``last_run``, its latest slot's run, shows when it failed."""
+    return TopicListing(
+        topic, when(topic, now), next_run(topic, now), _trouble(topic, last_run, now)
+    )
+
+
+def _trouble(topic: TopicConfig, run: BriefingRecord | None, now: datetime) -> str:
+    if run is None or run.status not in NOT_POSTED or run.channel_id != topic.channel_id:
+        return ""  # posted, or failed in a channel the topic has since left
+    moment = describe_moment(run.slot, topic.schedule.zone, now=now)
+    why = escape(run.error or "no reason was recorded")
+    if run.status == RunStatus.UNDELIVERABLE:
+        return f":warning: The {moment} briefing could not be posted, and is not retried: {why}"
+    return f":warning: The {moment} briefing could not be posted (I try again a few times): {why}"
 
 
 def topics_text(listings: list[TopicListing]) -> str:
@@ -76,7 +99,7 @@ class TopicChange:
     @property
     def message(self) -> str:
         if self.action == TopicAction.UNFOLLOW and self.before is not None:
-            return f"I no longer follow {label(self.before)} in <#{self.before.channel_id}>."
+            return f"I no longer follow {label(self.before)} in {channel(self.before.channel_id)}."
         if self.action == TopicAction.DIGEST_OFF and self.before is not None:
             return f"{_cap(label(self.before))} is off."
         if self.topic is None:

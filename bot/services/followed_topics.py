@@ -25,7 +25,7 @@ from bot.briefing.schedule import (
     validate_timezone,
 )
 from bot.briefing.status import RunStatus, SlotOutcome, TopicAction, TopicKind
-from bot.errors import NotAllowed, UsageError
+from bot.errors import NotAllowed, PostFailed, UsageError
 from bot.ports import Poster, Store, TopicStore
 from bot.services.briefing import validate_topic
 from bot.services.followed_text import TopicChange, TopicListing, listing
@@ -107,8 +107,13 @@ def unfollow_topic(
 
 
 def list_topics(*, topics: TopicStore, team_id: str, now: datetime) -> list[TopicListing]:
-    """Each topic and digest of the workspace with its terms, channel, schedule and next run."""
-    return [listing(t, now) for t in topics.list_topics(team_id=team_id)]
+    """Each topic and digest of the workspace with its terms, channel, schedule and next run,
+    and why its latest briefing was not posted, when it was not."""
+    runs = topics.latest_runs(team_id=team_id)
+    return [
+        listing(t, now, runs.get(t.id) if t.id is not None else None)
+        for t in topics.list_topics(team_id=team_id)
+    ]
 
 
 def set_digest(
@@ -300,7 +305,8 @@ def post_due_briefing(
     claimed_by: str,
 ) -> str:
     """Claim the slot, compose what is new, post it, record its ts. Returns what happened:
-    ``taken`` (another process has the slot), ``posted``, ``silent`` or ``failed``."""
+    ``taken`` (another process has the slot), ``posted``, ``silent``, ``failed`` (retried
+    within the grace) or ``undeliverable`` (Slack refused for good: archived, revoked)."""
     if topic.id is None:
         raise ValueError("only a stored topic has slots")
     if not topics.claim_briefing_slot(topic=topic, slot=slot, claimed_by=claimed_by, now=now()):
@@ -372,19 +378,13 @@ def post_claimed_briefing(
             ts = poster.post_briefing(
                 team_id=topic.team_id, channel_id=topic.channel_id, briefing=briefing, title=title
             )
+    except PostFailed as exc:  # Slack said no: its reason is kept for `/brief topics`
+        return _record_failure(topics, topic, slot, exc, now=now())
     except Exception as exc:  # one failed briefing must not stop the scheduler; the run keeps why
         log.exception(
             "the %s briefing of %r in %s failed", topic.kind, topic.name, topic.channel_id
         )
-        failed = BriefingRecord(
-            topic.id,
-            topic.channel_id,
-            slot,
-            RunStatus.FAILED,
-            error=f"{exc.__class__.__name__}: {exc}"[:1000],
-        )
-        topics.record_posted(failed, now=now())
-        return SlotOutcome.FAILED
+        return _record_failure(topics, topic, slot, exc, now=now())
     topics.record_posted(replace(record, message_ts=ts), now=now())
     log.info(
         "posted the %s briefing of %r in %s (slot %s, ts %s)",
@@ -395,3 +395,28 @@ def post_claimed_briefing(
         ts,
     )
     return SlotOutcome.POSTED
+
+
+def _record_failure(
+    topics: TopicStore, topic: TopicConfig, slot: datetime, exc: Exception, *, now: datetime
+) -> str:
+    """Keep why a slot was not posted; a refusal that retrying cannot fix is not retried."""
+    assert topic.id is not None
+    if isinstance(exc, PostFailed):
+        status = RunStatus.UNDELIVERABLE if exc.permanent else RunStatus.FAILED
+        error = f"{exc} (Slack: {exc.code})"
+        log.warning(
+            "Slack refused the %s briefing of %r in %s (slot %s): %s%s",
+            topic.kind,
+            topic.name,
+            topic.channel_id,
+            slot.isoformat(),
+            exc.code,
+            ", not retried" if exc.permanent else "",
+        )
+    else:
+        status, error = RunStatus.FAILED, f"{exc.__class__.__name__}: {exc}"
+    topics.record_posted(
+        BriefingRecord(topic.id, topic.channel_id, slot, status, error=error[:1000]), now=now
+    )
+    return SlotOutcome.UNDELIVERABLE if status == RunStatus.UNDELIVERABLE else SlotOutcome.FAILED

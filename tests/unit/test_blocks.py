@@ -307,10 +307,31 @@ def test_status_without_captures_invites_a_share() -> None:
     check_limits(blocks)
 
 
-def test_error_is_escaped() -> None:
+def test_error_is_escaped_in_its_blocks_and_its_fallback() -> None:
     blocks, fallback = error_blocks("no <!channel> & co")
     assert texts(blocks) == [":warning: no &lt;!channel&gt; &amp; co"]
-    assert fallback == "no <!channel> & co"
+    assert fallback == ":warning: no &lt;!channel&gt; &amp; co"
+
+
+def test_help_escapes_its_note_in_the_fallback_too() -> None:
+    blocks, fallback = help_blocks(note="I do not follow '<!here> r&d'.")
+    assert "&lt;!here&gt; r&amp;d" in texts(blocks)[0]
+    assert fallback.startswith("I do not follow '&lt;!here&gt; r&amp;d'.")
+
+
+def test_a_link_is_made_only_of_a_web_address() -> None:
+    assert link("<!here>", "x") == "x"
+    assert link("@U1", "") == "@U1"
+    assert link("javascript:alert(1)", "<b>") == "&lt;b&gt;"
+    assert link("https://e.example/?a=1&b=<2> 3", "") == "<https://e.example/?a=1&b=%3C2%3E%203>"
+
+
+def test_a_capture_failure_note_escapes_the_reason_and_the_address() -> None:
+    from handlers.blocks import failure_note
+
+    note = failure_note("https://e.example/a>b", "the page said <!channel>")
+    assert note.startswith("I couldn't read <https://e.example/a%3Eb>:")
+    assert "&lt;!channel&gt;" in note and "<!channel>" not in note
 
 
 def test_a_story_says_who_shared_it_where_and_when_in_the_readers_time_zone() -> None:
