@@ -13,7 +13,6 @@ from bot.briefing.links import canonical_url, links_in_message
 from bot.briefing.status import ArticleStatus
 from bot.ports import ArticleTask, NewShare, ShareRecord, Store
 from bot.services.ingest import LinkCapture, record_links
-from handlers.blocks import failure_note
 from handlers.context import Deps, log
 from handlers.errors import reported
 from handlers.ports import Notifier
@@ -59,20 +58,16 @@ def capture_message(
     if found is None:
         return None
     message, urls = found
-    if not urls or _from_a_bot(deps, message) or not channel:
+    ts = message.get("ts")
+    if not urls or _from_a_bot(deps, message) or not channel or not isinstance(ts, str) or not ts:
         return None
-    private = deps.channel_privacy(client, team, channel) or event.get("channel_type") in (
-        "im",
-        "mpim",
-        "group",
-    )
     share = NewShare(
         team_id=team,
         channel_id=channel,
         user_id=str(message.get("user") or ""),
-        message_ts=str(message.get("ts")),
-        shared_at=_ts_time(message.get("ts"), deps),
-        channel_private=private,
+        message_ts=ts,
+        shared_at=_ts_time(ts, deps),
+        channel_private=_stays_in_channel(deps, client, body, event, team, channel),
         thread_ts=message.get("thread_ts"),
     )
     captures = record_links(store=deps.store, urls=urls, share=share)  # before the ack
@@ -82,6 +77,22 @@ def capture_message(
     ):
         return None  # a retried delivery: the shares are there, the side effects happened
     return _queue_and_notices(deps, client, share, captures)
+
+
+def _stays_in_channel(
+    deps: Deps,
+    client: WebClient,
+    body: dict[str, Any],
+    event: dict[str, Any],
+    team: str,
+    channel: str,
+) -> bool:
+    """Private, a DM or shared with another organisation: what the event says needs no call."""
+    if event.get("channel_type") in ("im", "mpim", "group") or body.get("is_ext_shared_channel"):
+        return True
+    # Asked before the ack, so it must not wait on Slack: ChannelPrivacy answers "private"
+    # at once when Slack is slow or rate-limits conversations.info.
+    return deps.channel_privacy(client, team, channel)
 
 
 def _message_links(
@@ -96,15 +107,48 @@ def _message_links(
         log.info("message deleted in %s: %d shares removed", channel, removed)
         return None
     if subtype == "message_changed":
-        message, previous = event.get("message") or {}, event.get("previous_message") or {}
-        known = deps.store.message_urls(
-            team_id=team, channel_id=channel, message_ts=str(message.get("ts"))
-        )
-        known |= {_canonical(u) for u in links_in_message(previous)}
-        return message, [u for u in links_in_message(message) if _canonical(u) not in known]
+        return _edited_links(deps, team, channel, event)
     if subtype in USER_SUBTYPES:
         return event, links_in_message(event)
     return None
+
+
+def _edited_links(
+    deps: Deps, team: str, channel: str, event: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]] | None:
+    """An edit: links edited out leave the briefings, links edited in are new shares."""
+    message, previous = _mapping(event.get("message")), _mapping(event.get("previous_message"))
+    # Slack leaves out the edited message's ts at times; the message is still the one
+    # previous_message names, and a share must never be stored under "None".
+    ts = message.get("ts") or previous.get("ts")
+    if not isinstance(ts, str) or not ts:
+        return None
+    for key in ("user", "thread_ts"):  # who wrote it and where, never what it says
+        if not message.get(key) and previous.get(key):
+            message[key] = previous[key]
+    message["ts"] = ts
+    urls = links_in_message(message)
+    now_linked = {_canonical(u) for u in urls}
+    known = deps.store.message_urls(team_id=team, channel_id=channel, message_ts=ts)
+    gone = known - now_linked
+    if gone and _carries_content(event.get("message")):
+        removed = deps.store.remove_message_urls(
+            team_id=team, channel_id=channel, message_ts=ts, canonical_urls=gone
+        )
+        log.info("message edited in %s: %d shares of links edited out removed", channel, removed)
+    known |= {_canonical(u) for u in links_in_message(previous)}
+    return message, [u for u in urls if _canonical(u) not in known]
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _carries_content(message: Any) -> bool:
+    """Whether an edit says what the message holds now (not only, say, its reply count)."""
+    return isinstance(message, dict) and any(
+        k in message for k in ("text", "blocks", "attachments")
+    )
 
 
 def _queue_and_notices(
@@ -183,4 +227,4 @@ def tell_sharers_of_failure(
 
 
 def _failure_note(url: str, reason: str | None) -> str:
-    return failure_note(url, reason)  # escaped: a reason may quote the page
+    return f"I couldn't read <{url}>: {reason or 'unknown reason'}. It won't appear in briefings."

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.briefing.mrkdwn import escape
-from bot.errors import BriefbotError, PostFailed
+from bot.errors import BriefbotError
 from bot.services.briefing import brief, parse_since, validate_topic
 from handlers.blocks import Reply, briefing_blocks, error_blocks, status_blocks
-from handlers.context import Deps
+from handlers.context import Deps, log
 from handlers.ports import TopicVerb
 
 
@@ -46,6 +47,20 @@ def _looks_like_window(word: str) -> bool:
     return len(word) >= 2 and word[-1] in "mhdw" and word[:-1].isdigit()
 
 
+# Slack sends a command's text escaped as it escapes messages: "&", "<" and ">" typed by
+# the user arrive as "&amp;", "&lt;" and "&gt;". Its own references (<#C123|news>, <@U123>,
+# <https://...>) arrive as raw brackets, so decoding the three entities leaves them alone.
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+_ENTITY = re.compile("|".join(_ENTITIES))
+
+
+def command_text(text: object) -> str:
+    """What the user typed after the command: ``R&amp;D`` is ``R&D``, in one pass."""
+    if not isinstance(text, str):
+        return ""
+    return _ENTITY.sub(lambda m: _ENTITIES[m.group(0)], text)
+
+
 @dataclass(frozen=True, slots=True)
 class BriefCall:
     """One `/brief`: who asked where, and its text with the spacing collapsed."""
@@ -61,7 +76,7 @@ class BriefCall:
             team_id=str(command.get("team_id") or ""),
             channel_id=str(command.get("channel_id") or ""),
             user_id=str(command.get("user_id") or ""),
-            text=" ".join(str(command.get("text") or "").split()),
+            text=" ".join(command_text(command.get("text")).split()),
         )
 
     @property
@@ -108,9 +123,9 @@ def deliver_briefing(deps: Deps, call: BriefCall, respond: Respond, client: WebC
                 team_id=call.team_id, channel_id=call.channel_id, briefing=briefing
             )
             return
-        except PostFailed as exc:  # the poster logged Slack's error; the user hears what it means
-            why = escape(str(exc))
-            note = f":warning: I couldn't post it in this channel. {why} Here it is just for you:"
+        except SlackApiError as exc:
+            log.info("public briefing in %s failed: %s", call.channel_id, exc.response.get("error"))
+            note = "I can't post in this channel; invite me with `/invite @Briefbot`. Here it is just for you:"
             respond(text=note, response_type="ephemeral")
     blocks, fallback = briefing_blocks(briefing)
     respond(blocks=blocks, text=fallback, response_type="ephemeral")
@@ -127,5 +142,5 @@ def run_topic_verb(verb: TopicVerb, call: BriefCall, respond: Respond, client: W
             client=client,
         )
     except BriefbotError as exc:
-        reply = f":warning: {escape(str(exc))}"
+        reply = f":warning: {exc}"
     respond(text=reply, response_type="ephemeral")

@@ -7,39 +7,60 @@ from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.briefing.followed import TopicConfig
 from bot.briefing.status import TopicKind
 from bot.config import Settings
+from bot.errors import NotAllowed
 from bot.ports import TopicStore
 from bot.services.followed_text import listing, topics_text
 from bot.services.followed_topics import follow_topic, list_topics, set_digest, unfollow_topic
-from handlers.blocks import Block, context, header, section
-from handlers.context import log
+from handlers.blocks import Block, context, escape, header, section
+from handlers.context import RETRY_SOON, log, quick, retry_after
+
+
+class AdminUnconfirmed(NotAllowed):
+    """Slack could not say whether someone is an admin: they are not one, for now."""
 
 
 class SlackAdmins:
-    """Workspace admins and owners, from users.info (asked each time: rights can change)."""
+    """Workspace admins and owners, from users.info (asked each time: rights can change).
+
+    One try with a short timeout (``handlers.context.quick``): the topic modal asks before
+    its ack, and a listener thread must not sleep through a 429's Retry-After either. A
+    user Slack cannot vouch for is no admin; they hear that nothing changed and to try
+    again. One instance serves one request, so users.info is asked once per user in it.
+    """
 
     def __init__(self, client: WebClient):
-        self.client = client
+        self.client = quick(client)
+        self._users: dict[str, dict[str, Any] | None] = {}
+        self._wait: dict[str, float] = {}
 
     def __call__(self, team_id: str, user_id: str) -> bool:
         user = self._user(user_id)
+        if user is None:
+            wait = self._wait.get(user_id, RETRY_SOON)
+            when = "in a few seconds" if wait <= 5 else f"in {wait:.0f} seconds"
+            raise AdminUnconfirmed(  # at most 150 characters: the modal shows it under a field
+                "Slack couldn't confirm just now that you're a workspace admin, so nothing "
+                f"changed. Please try again {when}."
+            )
         return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
     def timezone(self, user_id: str) -> str:
-        return str(self._user(user_id).get("tz") or "UTC")
+        return str((self._user(user_id) or {}).get("tz") or "UTC")
 
-    def _user(self, user_id: str) -> dict[str, Any]:
-        try:
-            return dict(self.client.users_info(user=user_id).get("user") or {})
-        except SlackApiError as exc:
-            log.warning(
-                "users.info %s failed (%s): treated as a member", user_id, exc.response.get("error")
-            )
-            return {}
+    def _user(self, user_id: str) -> dict[str, Any] | None:
+        if user_id not in self._users:
+            try:
+                self._users[user_id] = dict(self.client.users_info(user=user_id).get("user") or {})
+            except (SlackClientError, OSError) as exc:  # OSError: timeouts, refused connections
+                reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
+                log.warning("users.info %s failed (%s): not vouched for", user_id, reason)
+                self._users[user_id], self._wait[user_id] = None, retry_after(exc)
+        return self._users[user_id]
 
 
 class TopicCommands:
@@ -144,7 +165,7 @@ class TopicCommands:
 
 
 def _topic_row(topic: TopicConfig, now: datetime) -> Block:
-    row = section(listing(topic, now).text)  # mrkdwn with the topic's name escaped
+    row = section(escape(listing(topic, now).text).replace("&lt;#", "<#").replace("&gt;", ">"))
     if topic.kind != TopicKind.DIGEST:
         row["accessory"] = {
             "type": "button",

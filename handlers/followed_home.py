@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.errors import BriefbotError
-from handlers.context import Deps
+from handlers.context import Deps, just_ack
 from handlers.errors import reported
 from handlers.followed_commands import SlackAdmins
 from handlers.home import publish_home
@@ -17,12 +17,10 @@ SAVED = "topic_saved"  # set in the ack; Bolt copies the context to the lazy run
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.action("topic_add")
-    @app.action("topic_edit")
-    def open_editor(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient
-    ) -> None:
-        ack()
+    @reported
+    def open_editor(body: dict[str, Any], action: dict[str, Any], client: WebClient) -> None:
+        # After the ack (with process_before_response Slack hears it only when the ack
+        # function returns), and quick: the trigger_id expires 3 s after the click.
         user = str((body.get("user") or {}).get("id") or "")
         team = str((body.get("team") or {}).get("id") or body.get("team_id") or "")
         view = deps.topics.modal(
@@ -32,6 +30,9 @@ def register(app: App, deps: Deps) -> None:
             timezone=SlackAdmins(client).timezone(user),
         )
         client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    for action_id in ("topic_add", "topic_edit"):
+        app.action(action_id)(ack=just_ack, lazy=[open_editor])
 
     def save_topic(
         ack: Ack,

@@ -157,15 +157,45 @@ def links_in_blocks(blocks: Iterable[Mapping[str, Any]] | None) -> list[str]:
 
 
 def links_in_message(message: Mapping[str, Any]) -> list[str]:
-    """Links of a message event: its text and its rich_text blocks together."""
+    """Links of a message event: its text, its rich_text blocks and its attachments."""
+    found = _text_and_blocks(message)
+    attachments = message.get("attachments")
+    for attachment in attachments if isinstance(attachments, list) else ():
+        if isinstance(attachment, Mapping):
+            found += links_in_attachment(attachment)
+    return _unique(found)
+
+
+# An unfurl names its page in these, the link as pasted first; one attachment is one page,
+# so a page's canonical or AMP twin in title_link does not become a second article.
+_UNFURL_URL_FIELDS = ("original_url", "from_url", "title_link")
+
+
+def links_in_attachment(attachment: Mapping[str, Any]) -> list[str]:
+    """The links an attachment carries for the person who posted the message.
+
+    A forwarded or shared message (``is_share``, ``is_msg_unfurl``) carries the original
+    message: its links are in its text and blocks, while its ``from_url`` is only the
+    Slack permalink of that message. Any other attachment is an unfurl of one page.
+    """
+    if attachment.get("is_share") or attachment.get("is_msg_unfurl"):
+        found = _text_and_blocks(attachment)
+        inner = attachment.get("message_blocks")  # [{"message": {"blocks": [...]}}, ...]
+        return found + links_in_blocks(inner if isinstance(inner, list) else None)
+    for name in _UNFURL_URL_FIELDS:
+        url = attachment.get(name)
+        if isinstance(url, str) and _unique([url]):
+            return [url]
+    return []
+
+
+def _text_and_blocks(message: Mapping[str, Any]) -> list[str]:
     text = message.get("text")
     blocks = message.get("blocks")
-    return _unique(
-        [
-            *links_in_text(text if isinstance(text, str) else ""),
-            *links_in_blocks(blocks if isinstance(blocks, list) else None),
-        ]
-    )
+    return [
+        *links_in_text(text if isinstance(text, str) else ""),
+        *links_in_blocks(blocks if isinstance(blocks, list) else None),
+    ]
 
 
 def _unique(urls: Iterable[str]) -> list[str]:

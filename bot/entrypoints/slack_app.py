@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from slack_bolt import App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import Container
 from bot.clock import utcnow
@@ -19,7 +20,7 @@ from bot.errors import ConfigError
 from bot.extraction.nlp import SpacyAnalyzer
 from handlers import register_all
 from handlers.capture import tell_sharers_of_failure
-from handlers.context import Deps
+from handlers.context import Deps, quick, retry_after
 from handlers.followed_commands import TopicCommands
 from handlers.poster import SlackPoster, web_client
 from storage.followed_topics import SqlTopicStore
@@ -41,35 +42,38 @@ _TOKEN_FILTER = _ClientCarriesTheToken()
 class ChannelPrivacy:
     """Whether a channel's shares must stay in it: private, a DM, or shared with another org.
 
-    Asks conversations.info once per channel per ten minutes; when Slack cannot say, the
-    channel is treated as private, so nothing leaks.
+    Asked before the ack, so it never waits on Slack: conversations.info gets one try with
+    a short timeout (``handlers.context.quick``). An answer is kept ten minutes; when Slack
+    cannot say (rate limited, slow, an error) the channel is treated as private, so nothing
+    leaks, and Slack is asked again after its Retry-After (or soon), not ten minutes later.
     """
 
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, str], tuple[float, bool]] = {}
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._cache: dict[tuple[str, str], tuple[float, bool]] = {}  # key -> (until, private)
         self._lock = threading.Lock()
+        self._clock = clock
 
     def __call__(self, client: WebClient, team_id: str, channel_id: str) -> bool:
         key = (team_id, channel_id)
         with self._lock:
             hit = self._cache.get(key)
-        if hit and time.monotonic() - hit[0] < PRIVACY_TTL:
+        if hit and self._clock() < hit[0]:
             return hit[1]
         try:
-            info = client.conversations_info(channel=channel_id).get("channel") or {}
+            info = quick(client).conversations_info(channel=channel_id).get("channel") or {}
             private = any(
                 info.get(k)
                 for k in ("is_private", "is_im", "is_mpim", "is_ext_shared", "is_shared")
             )
-        except SlackApiError as exc:
+            keep = PRIVACY_TTL
+        except (SlackClientError, OSError) as exc:  # OSError: timeouts, refused connections
+            reason = exc.response.get("error") if isinstance(exc, SlackApiError) else exc
             log.warning(
-                "conversations.info %s failed (%s): treating it as private",
-                channel_id,
-                exc.response.get("error"),
+                "conversations.info %s failed (%s): treating it as private", channel_id, reason
             )
-            private = True
+            private, keep = True, retry_after(exc)
         with self._lock:
-            self._cache[key] = (time.monotonic(), private)
+            self._cache[key] = (self._clock() + keep, private)
         return private
 
 

@@ -144,3 +144,36 @@ def test_a_verb_is_given_only_what_follows_it() -> None:
     }
     call = BriefCall.of(command)
     assert (call.verb, call.rest) == ("unfollow", "energy prices")
+
+
+# --- what Slack sends: the text escaped as message text is --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "typed"),
+    [
+        ("R&amp;D", "R&D"),
+        ("AT&amp;T public", "AT&T public"),
+        ("&lt;b&gt; tags", "<b> tags"),
+        ("&amp;lt; stays typed", "&lt; stays typed"),  # the user typed "&lt;" itself
+        ("rock &amp; roll since 3d", "rock & roll since 3d"),
+    ],
+)
+def test_the_escaped_command_text_is_read_as_typed(sent: str, typed: str) -> None:
+    call = BriefCall.of({"team_id": "T1", "channel_id": "C1", "user_id": "U1", "text": sent})
+    assert call.text == typed
+
+
+def test_a_briefing_on_r_and_d_searches_for_r_and_d() -> None:
+    call = BriefCall.of({"text": "R&amp;D public since 3d"})
+    assert parse_brief(call.text) == BriefRequest("R&D", public=True, since="3d")
+
+
+def test_slack_references_survive_the_decoding() -> None:
+    sent = "follow R&amp;D in <#C0NEWS|news> terms &lt;x&gt;, <@U0ANA|ana>"
+    call = BriefCall.of({"text": sent})
+    assert call.rest == "R&D in <#C0NEWS|news> terms <x>, <@U0ANA|ana>"
+
+
+def test_a_text_that_is_not_text_is_no_text() -> None:
+    assert BriefCall.of({"text": ["R&amp;D"]}).text == ""

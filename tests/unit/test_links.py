@@ -226,3 +226,67 @@ def test_message_without_text_or_blocks_has_no_links() -> None:
 def test_links_with_impossible_host_names_are_refused(url: str) -> None:
     with pytest.raises(ValueError):
         canonical_url(url)
+
+
+# --- links that are only in attachments -------------------------------------------------
+
+
+def test_a_link_only_in_an_unfurl_attachment_is_found() -> None:
+    message = {
+        "text": "",
+        "attachments": [
+            {
+                "service_name": "Harbour Times",
+                "title": "Strikes cut power in Kyiv",
+                "title_link": "https://news.example/kyiv?amp=1",
+                "from_url": "https://news.example/kyiv",
+                "original_url": "https://news.example/kyiv?utm_source=share",
+                "text": "Read more at <https://ads.example/x>",  # the page's own words
+            }
+        ],
+    }
+    assert links_in_message(message) == ["https://news.example/kyiv?utm_source=share"]
+
+
+@pytest.mark.parametrize("field", ["from_url", "original_url", "title_link"])
+def test_each_unfurl_field_alone_names_the_page(field: str) -> None:
+    message = {"attachments": [{field: "https://news.example/a", "title": "A"}]}
+    assert links_in_message(message) == ["https://news.example/a"]
+
+
+def test_a_forwarded_message_gives_its_links_not_its_slack_permalink() -> None:
+    forwarded = {
+        "is_share": True,
+        "is_msg_unfurl": True,
+        "from_url": "https://team.slack.com/archives/C0NEWS/p1700000000000100",
+        "author_id": "U0BOB",
+        "channel_id": "C0NEWS",
+        "text": "worth a read <https://news.example/a|A>",
+        "message_blocks": [
+            {
+                "team": "T0TEST",
+                "channel": "C0NEWS",
+                "ts": "1700000000.000100",
+                "message": {"blocks": _rich_text("https://news.example/b")},
+            }
+        ],
+    }
+    message = {"text": "fyi", "attachments": [forwarded]}
+    assert links_in_message(message) == ["https://news.example/a", "https://news.example/b"]
+
+
+def test_an_unfurl_of_a_link_in_the_text_is_the_same_article() -> None:
+    message = {
+        "text": "<https://news.example/a>",
+        "attachments": [
+            {"from_url": "https://news.example/a", "original_url": "https://news.example/a"},
+            "not an attachment",
+            {"title": "no link at all"},
+            {"from_url": "javascript:alert(1)"},
+        ],
+    }
+    assert links_in_message(message) == ["https://news.example/a"]
+
+
+def test_attachments_that_are_not_a_list_give_nothing() -> None:
+    assert links_in_message({"text": "", "attachments": {"from_url": "https://a.example/"}}) == []
