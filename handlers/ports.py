@@ -94,5 +94,9 @@ class FollowedTopics(Protocol):
 
 class ChannelPrivacy(Protocol):
     def __call__(self, client: WebClient, team_id: str, channel_id: str) -> bool:
-        """Whether a channel's shares must stay in it."""
+        """Whether a channel's shares must stay in it; True when Slack cannot say.
+
+        Asked before a share's ack, so it answers within about a second and a half
+        whatever Slack does (rate limits, slowness): the ack must reach Slack inside 3 s.
+        """
         ...
