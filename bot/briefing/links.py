@@ -140,19 +140,17 @@ def links_in_text(text: str) -> list[str]:
 def links_in_blocks(blocks: Iterable[Mapping[str, Any]] | None) -> list[str]:
     """``url`` of every ``link`` element in rich_text blocks, however deeply nested."""
     out: list[str] = []
-
-    def walk(node: Any) -> None:
+    # A stack, not recursion: a payload nested as deep as JSON allows must not exhaust
+    # Python's stack under the web server's and Bolt's frames.
+    stack: list[Any] = [list(blocks or [])]
+    while stack:
+        node = stack.pop()
         if isinstance(node, Mapping):
             if node.get("type") == "link" and isinstance(node.get("url"), str):
                 out.append(node["url"])
-            for value in node.values():
-                if isinstance(value, list | dict):
-                    walk(value)
+            stack.extend(v for v in reversed(node.values()) if isinstance(v, list | dict))
         elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(list(blocks or []))
+            stack.extend(reversed(node))
     return _unique(u for u in out if u.lower().startswith(("http://", "https://")))
 
 

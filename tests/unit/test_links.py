@@ -290,3 +290,10 @@ def test_an_unfurl_of_a_link_in_the_text_is_the_same_article() -> None:
 
 def test_attachments_that_are_not_a_list_give_nothing() -> None:
     assert links_in_message({"text": "", "attachments": {"from_url": "https://a.example/"}}) == []
+
+
+def test_links_nested_deeper_than_the_stack_allows_are_found() -> None:
+    node: dict = {"type": "link", "url": "https://deep.example/x"}
+    for _ in range(5000):  # json.loads stops near 1000 levels; the walk must go further
+        node = {"type": "rich_text_section", "elements": [node]}
+    assert links_in_blocks([node]) == ["https://deep.example/x"]
