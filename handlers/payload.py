@@ -142,6 +142,8 @@ def _envelope(body: Mapping[str, Any]) -> Iterator[str]:
         yield from _ids(grant, ("team_id", "user_id", "enterprise_id"), f"authorizations[{i}].")
     for i, url in enumerate(_dicts(body, "response_urls")):
         yield from _ids(url, ("response_url", "channel_id", "block_id"), f"response_urls[{i}].")
+        yield from _url(url, f"response_urls[{i}].")
+    yield from _url(body, "")
     for key in ("event", "message"):  # block_actions carry the message the button is on
         if isinstance(body.get(key), dict):
             yield from _event(body[key], f"{key}.")
@@ -151,15 +153,22 @@ def _envelope(body: Mapping[str, Any]) -> Iterator[str]:
         yield from _view(body["view"])
 
 
+# Payload types Briefbot has listeners for, or that Slack sends every app. Bolt reads the
+# others' own fields while it builds any listener's arguments (``body["workflow_step"]``,
+# ``body["actions"][0]``...), so a type nothing here handles is refused, not guessed at.
+KINDS = ("url_verification", "event_callback", "block_actions", "view_submission", "view_closed")
+
+
 def _kind(body: Mapping[str, Any]) -> Iterator[str]:
     """The fields the listener of each payload kind needs."""
     kind = body.get("type")
     if "command" in body:  # a slash command's form; Slack leaves channel_id empty in some DMs
-        yield from _required(body, ("command", "team_id", "user_id", "channel_id"), "")
+        keys = ("command", "team_id", "user_id", "channel_id", "response_url")
+        yield from _required(body, keys, "")
     elif "ssl_check" in body:  # Slack checking the certificate: Bolt answers it
         return
-    elif kind is None:
-        yield "neither a command nor a typed payload"
+    elif kind not in KINDS:
+        yield "not a payload Briefbot handles" if kind else "neither a command nor a typed payload"
     elif kind == "url_verification":
         yield from _required(body, ("challenge",), "")
     elif kind == "event_callback":
@@ -168,17 +177,27 @@ def _kind(body: Mapping[str, Any]) -> Iterator[str]:
             yield "event must be an object"
         else:
             yield from _listened_event(body["event"])
-    elif kind in ("block_actions", "view_submission"):
-        user = body.get("user")
-        yield from _required(user if isinstance(user, dict) else {}, ("id",), "user.")
-        if kind == "block_actions":
-            yield from _required(body, ("trigger_id",), "")
-            if not isinstance(body.get("actions"), list):
-                yield "actions must be a list"
-        elif not isinstance(body.get("view"), dict):
-            yield "view must be an object"
+    else:
+        yield from _interaction(body, kind)
+
+
+def _interaction(body: Mapping[str, Any], kind: str) -> Iterator[str]:
+    yield from _required(_part(body, "user"), ("id",), "user.")
+    if kind == "block_actions":
+        yield from _required(body, ("trigger_id",), "")
+        actions = body.get("actions")
+        if not (isinstance(actions, list) and actions):  # Bolt hands listeners actions[0]
+            yield "actions must be a list of at least one action"
         else:
-            yield from _required(body["view"], ("callback_id",), "view.")
+            for i, action in enumerate(_dicts(body, "actions")):
+                yield from _required(action, ("action_id",), f"actions[{i}].")
+    elif not isinstance(body.get("view"), dict):
+        yield "view must be an object"
+    else:
+        # Bolt reads view.type of every view_submission, and body.workflow_step for those.
+        yield from _required(body["view"], ("callback_id", "type"), "view.")
+        if body["view"].get("type") == "workflow_step":
+            yield "workflow steps are not handled"
 
 
 def _listened_event(event: Mapping[str, Any]) -> Iterator[str]:
@@ -271,6 +290,13 @@ def _ids(
             yield f"{where}{key} is longer than {limit} characters"
         elif limit == MAX_ID and not value.isprintable():  # ids never hold control characters
             yield f"{where}{key} is not an id"
+
+
+def _url(part: Mapping[str, Any], where: str) -> Iterator[str]:
+    """Where replies go: Slack's hooks are https (a local stand-in may be http)."""
+    url = part.get("response_url")
+    if isinstance(url, str) and not url.startswith(("https://", "http://")):
+        yield f"{where}response_url is not a URL"
 
 
 def _named(part: Mapping[str, Any], key: str, where: str) -> Iterator[str]:
