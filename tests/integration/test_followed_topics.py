@@ -638,3 +638,51 @@ def test_retries_stop_after_three_attempts_and_outside_grace(topics, store):
     assert run.status == "failed" and poster.failures == 10 - 3
     clock[0] = MONDAY + timedelta(hours=2)
     assert scheduler.retry_slots() == {}
+
+
+class RefusingPoster(RecordingPoster):
+    """Slack refusing every post with one error (as handlers.poster raises it)."""
+
+    def __init__(self, code: str, *, permanent: bool) -> None:
+        super().__init__()
+        self.code, self.permanent = code, permanent
+
+    def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
+        from bot.errors import PostFailed
+
+        raise PostFailed(f"Slack said {self.code}.", code=self.code, permanent=self.permanent)
+
+
+@pytest.mark.parametrize(("code", "permanent"), [("is_archived", True), ("ratelimited", False)])
+def test_a_refusal_for_good_is_not_retried_and_the_listing_says_why(topics, store, code, permanent):
+    topic = follow(topics, "ukraine at 08:00 daily", now=MONDAY - timedelta(days=1)).topic
+    clock = [MONDAY]
+    scheduler = scheduler_for(
+        topics,
+        store,
+        RefusingPoster(code, permanent=permanent),
+        lambda: clock[0],
+        grace_seconds=3600,
+    )
+    assert scheduler.run_slot(topic, MONDAY) == ("undeliverable" if permanent else "failed")
+    clock[0] = MONDAY + timedelta(minutes=30)
+    retried = scheduler.retry_slots()
+    assert retried == ({} if permanent else {(topic.id, MONDAY): "failed"})
+    [run] = topics.briefing_runs(topic_id=topic.id)
+    assert run.error == f"Slack said {code}. (Slack: {code})"
+    [item] = list_topics(topics=topics, team_id="T1", now=clock[0])
+    assert f"Slack said {code}." in item.text and ("not retried" in item.text) == permanent
+    assert "Mon 08:00" in item.text
+
+
+def test_the_listing_shows_only_the_latest_slots_trouble(topics, store):
+    topic = follow(topics, "ukraine at 08:00 daily", now=MONDAY - timedelta(days=1)).topic
+    scheduler_for(
+        topics, store, RefusingPoster("is_archived", permanent=True), lambda: MONDAY
+    ).run_slot(topic, MONDAY)
+    tuesday = MONDAY + timedelta(days=1)
+    scheduler_for(topics, store, RecordingPoster(), lambda: tuesday).run_slot(topic, tuesday)
+    [item] = list_topics(topics=topics, team_id="T1", now=tuesday)
+    assert ":warning:" not in item.text, "Tuesday's briefing was posted"
+    assert topics.latest_runs(team_id="T1")[topic.id].slot == tuesday
+    assert topics.latest_runs(team_id="T2") == {}

@@ -148,3 +148,47 @@ def test_a_members_modal_submission_is_refused_in_the_modal(admin_bot: Bot):
     )
     time.sleep(0.2)
     assert "I follow no topics yet" in reply_to(admin_bot, "topics")
+
+
+def test_a_topic_named_at_here_pings_nobody_anywhere(admin_bot: Bot):
+    """`/brief follow @here R&D` (Slack sends ``<!here> R&amp;D``): the name is shown, escaped,
+    in the reply, `/brief topics`, App Home and the scheduled "Nothing new" post."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.services.followed_topics import post_due_briefing
+    from storage.followed_topics import SqlTopicStore
+
+    b = admin_bot
+    followed = reply_to(b, "follow <!here> R&amp;D daily")
+    listing = reply_to(b, "topics")
+    b.event({"type": "app_home_opened", "user": "U0ADMIN", "tab": "home", "channel": "D0HOME"})
+    [home] = b.emulator.wait_for("views.publish", timeout=10)
+    topics = SqlTopicStore(b.container.db)
+    [topic] = topics.list_topics(team_id="T0TEST")
+    slot = datetime.now(UTC).replace(second=0, microsecond=0)
+    b.emulator.reset()
+    outcome = post_due_briefing(
+        topics=topics,
+        store=b.container.store,
+        poster=b.deps.poster,
+        topic=topic,
+        slot=slot,
+        now=lambda: slot + timedelta(seconds=5),
+        claimed_by="test",
+    )
+    [post] = b.emulator.wait_for("chat.postMessage", timeout=10)
+    assert outcome == "posted" and post.params["text"].startswith("Nothing new on &lt;!here&gt;")
+    home_texts = json.dumps(texts_in(home.params["view"]))  # a button's value is not shown
+    for sent in (followed, listing, home_texts, json.dumps(post.params)):
+        assert "&lt;!here&gt;" in sent and "<!here>" not in sent
+        assert "R&D" not in sent.upper(), "an ampersand reaches Slack only as &amp;"
+
+
+def texts_in(value: object) -> list[str]:
+    """Every ``text`` string of a view or blocks, however deep."""
+    if isinstance(value, dict):
+        own = [value["text"]] if isinstance(value.get("text"), str) else []
+        return own + [t for v in value.values() for t in texts_in(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in texts_in(v)]
+    return []
