@@ -13,6 +13,7 @@ from bot.briefing.links import canonical_url, links_in_message
 from bot.briefing.status import ArticleStatus
 from bot.ports import ArticleTask, NewShare, ShareRecord, Store
 from bot.services.ingest import LinkCapture, record_links
+from handlers.blocks import failure_note
 from handlers.context import Deps, log
 from handlers.errors import reported
 from handlers.ports import Notifier
@@ -227,4 +228,4 @@ def tell_sharers_of_failure(
 
 
 def _failure_note(url: str, reason: str | None) -> str:
-    return f"I couldn't read <{url}>: {reason or 'unknown reason'}. It won't appear in briefings."
+    return failure_note(url, reason)  # escaped: a reason may quote the page

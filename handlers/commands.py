@@ -8,12 +8,12 @@ from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot.errors import BriefbotError
+from bot.briefing.mrkdwn import escape
+from bot.errors import BriefbotError, PostFailed
 from bot.services.briefing import brief, parse_since, validate_topic
 from handlers.blocks import Reply, briefing_blocks, error_blocks, status_blocks
-from handlers.context import Deps, log
+from handlers.context import Deps
 from handlers.ports import TopicVerb
 
 
@@ -123,9 +123,9 @@ def deliver_briefing(deps: Deps, call: BriefCall, respond: Respond, client: WebC
                 team_id=call.team_id, channel_id=call.channel_id, briefing=briefing
             )
             return
-        except SlackApiError as exc:
-            log.info("public briefing in %s failed: %s", call.channel_id, exc.response.get("error"))
-            note = "I can't post in this channel; invite me with `/invite @Briefbot`. Here it is just for you:"
+        except PostFailed as exc:  # the poster logged Slack's error; the user hears what it means
+            why = escape(str(exc))
+            note = f":warning: I couldn't post it in this channel. {why} Here it is just for you:"
             respond(text=note, response_type="ephemeral")
     blocks, fallback = briefing_blocks(briefing)
     respond(blocks=blocks, text=fallback, response_type="ephemeral")
@@ -142,5 +142,5 @@ def run_topic_verb(verb: TopicVerb, call: BriefCall, respond: Respond, client: W
             client=client,
         )
     except BriefbotError as exc:
-        reply = f":warning: {exc}"
+        reply = f":warning: {escape(str(exc))}"
     respond(text=reply, response_type="ephemeral")

@@ -16,7 +16,7 @@ from bot.errors import NotAllowed
 from bot.ports import TopicStore
 from bot.services.followed_text import listing, topics_text
 from bot.services.followed_topics import follow_topic, list_topics, set_digest, unfollow_topic
-from handlers.blocks import Block, context, escape, header, section
+from handlers.blocks import Block, context, header, section
 from handlers.context import RETRY_SOON, log, quick, retry_after
 
 
@@ -165,7 +165,7 @@ class TopicCommands:
 
 
 def _topic_row(topic: TopicConfig, now: datetime) -> Block:
-    row = section(escape(listing(topic, now).text).replace("&lt;#", "<#").replace("&gt;", ">"))
+    row = section(listing(topic, now).text)  # mrkdwn with the topic's name escaped
     if topic.kind != TopicKind.DIGEST:
         row["accessory"] = {
             "type": "button",
