@@ -148,7 +148,7 @@ def links_in_blocks(blocks: Iterable[Mapping[str, Any]] | None) -> list[str]:
         if isinstance(node, Mapping):
             if node.get("type") == "link" and isinstance(node.get("url"), str):
                 out.append(node["url"])
-            stack.extend(v for v in reversed(node.values()) if isinstance(v, list | dict))
+            stack.extend(v for v in list(node.values())[::-1] if isinstance(v, list | dict))
         elif isinstance(node, list):
             stack.extend(reversed(node))
     return _unique(u for u in out if u.lower().startswith(("http://", "https://")))
