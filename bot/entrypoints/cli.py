@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import os
-import signal
 import sys
-import threading
 import time
 from contextlib import closing as _closing
-from contextlib import suppress
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bot.entrypoints.cli_followed import scheduler_command, topics_cli
+from bot.entrypoints.cli_serve import run, serve, worker
 from bot.errors import BriefbotError
+from bot.logs import quiet_libraries
 
 if TYPE_CHECKING:
     from bot.app import Container
@@ -44,7 +43,7 @@ def _settings() -> Settings:
     return Settings.from_env()
 
 
-def _container(upgrade: bool = True) -> Container:
+def command_container(upgrade: bool = True) -> Container:
     from bot.app import build, configure_logging
 
     settings = _settings()
@@ -71,7 +70,7 @@ def ingest(
     """Fetch, read and analyse articles into the store."""
     from bot.entrypoints.cli_ingest import run_ingest
 
-    with _closing(_container()) as app:
+    with _closing(command_container()) as app:
         if retry_failed:
             from bot.clock import utcnow
 
@@ -98,7 +97,7 @@ def brief(
 
     if fmt not in FORMATS:
         raise BriefbotError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    with _closing(_container()) as app:
+    with _closing(command_container()) as app:
         window = parse_since(since, default_days=app.settings.default_since_days)
         briefing = brief_service(
             store=app.store,
@@ -177,142 +176,35 @@ def demo(
     run_demo(topic=topic, seeds=seeds, keep=keep)
 
 
-WorkerProcessesOption = Annotated[
-    int | None,
-    typer.Option(
-        "--worker-processes",
-        help="ingestion processes to start beside this one (default BRIEFBOT_WORKER_PROCESSES)",
-    ),
-]
-NoWorkersOption = Annotated[
-    bool, typer.Option("--no-workers", help="start none: `briefbot worker` reads the queue")
-]
-
-
-def _start_children(container: Container, count: int | None, none: bool) -> None:
-    """Ingestion children for `serve` and `run`; Container.close() stops them."""
-    from bot.entrypoints.worker_processes import WorkerProcesses
-
-    wanted = 0 if none else container.settings.worker_processes if count is None else count
-    if wanted < 0:
-        raise BriefbotError("--worker-processes must be 0 or more")
-    children = WorkerProcesses(wanted)
-    container.extras["worker processes"] = children
-    children.start()
-
-
-def _exit_quietly(*_: object) -> None:
-    raise SystemExit(0)  # waitress and the waits below end cleanly; `with` blocks close
-
-
-@cli.command()
-def run(
-    worker_processes: WorkerProcessesOption = None, no_workers: NoWorkersOption = False
-) -> None:
-    """Everything for one team: Socket Mode, ingestion processes and the scheduler."""
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-    from bot.entrypoints.cli_followed import start_scheduler
-    from bot.entrypoints.slack_app import build_slack
-    from bot.entrypoints.watchdog import ConnectionWatchdog
-
-    container = _container()
-    if not container.settings.slack_app_token:
-        raise BriefbotError(
-            "SLACK_APP_TOKEN is not set: the app-level token (xapp-...) for Socket Mode"
-        )
-    with _closing(container):
-        app, deps = build_slack(container, http=False, ingest_here=False)
-        _start_children(container, worker_processes, no_workers)
-        container.extras["scheduler"] = start_scheduler(container, deps.poster)
-        handler = SocketModeHandler(app, container.settings.slack_app_token)
-        handler.connect()
-        watchdog = ConnectionWatchdog(
-            handler.client, on_give_up=lambda: os.kill(os.getpid(), signal.SIGTERM)
-        )
-        watchdog.start()
-        typer.echo("briefbot: connected in Socket Mode; Ctrl-C stops", err=True)
-        stop = threading.Event()
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
-        with suppress(KeyboardInterrupt):
-            stop.wait()
-        watchdog.stop()
-        handler.close()
-        if watchdog.down_since is not None:
-            raise BriefbotError("the Socket Mode connection was lost and could not be restored")
-
-
-@cli.command()
-def serve(
-    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="port to listen on")] = 3000,
-    threads: Annotated[int, typer.Option(help="HTTP worker threads")] = 8,
-    worker_processes: WorkerProcessesOption = None,
-    no_workers: NoWorkersOption = False,
-    scheduler: Annotated[
-        bool, typer.Option(help="also post scheduled briefings from this process")
-    ] = False,
-) -> None:
-    """HTTP mode: Slack events, commands and interactivity at /slack/events."""
-    from bot.entrypoints.cli_followed import start_scheduler
-    from bot.entrypoints.http_server import serve as serve_http
-    from bot.entrypoints.slack_app import build_slack
-
-    container = _container()
-    with _closing(container):
-        app, deps = build_slack(container, http=True, ingest_here=False)
-        _start_children(container, worker_processes, no_workers)
-        if scheduler:
-            container.extras["scheduler"] = start_scheduler(container, deps.poster)
-        typer.echo(f"briefbot: serving Slack at http://{host}:{port}/slack/events", err=True)
-        signal.signal(signal.SIGTERM, _exit_quietly)
-        serve_http(
-            app,
-            container.db,
-            signing_secret=container.settings.slack_signing_secret,
-            host=host,
-            port=port,
-            threads=threads,
-        )
-
-
-@cli.command()
-def worker(
-    interval: Annotated[float, typer.Option(help="seconds between looks at the queue")] = 2.0,
-) -> None:
-    """Ingestion workers only: fetch and analyse the articles other processes queued."""
-    from bot.entrypoints.worker import ingestion_pool
-    from bot.entrypoints.worker_processes import parent_gone
-
-    container = _container()
-    with _closing(container):
-        s = container.settings
-        pool = ingestion_pool(container)
-        if s.slack_bot_token:  # tell people in Slack when a link they shared could not be read
-            from handlers.capture import tell_sharers_of_failure
-            from handlers.poster import SlackPoster, web_client
-
-            poster = SlackPoster(web_client(s.slack_bot_token, s.api_url))
-            pool.on_done = partial(tell_sharers_of_failure, container.store, poster)
-        typer.echo("briefbot: worker waiting for articles; Ctrl-C stops", err=True)
-        # SIGTERM: finish the batch in hand, take no more, exit 0.
-        signal.signal(signal.SIGTERM, lambda *_: pool.stop())
-        try:
-            pool.run_until(lambda: pool.stopping or parent_gone(), interval=interval)
-        finally:
-            pool.shutdown()
+for _role in (run, serve, worker):  # the long-running roles (cli_serve.py)
+    cli.command()(_role)
 
 
 def main() -> None:
+    """Every error is one line on stderr and a non-zero exit, never a traceback; the full
+    error goes to the log at DEBUG (BRIEFBOT_LOG_LEVEL=DEBUG shows it)."""
     started = time.monotonic()
+    quiet_libraries()  # before any command imports them (some need no logging set up)
     try:
         cli()
     except BriefbotError as exc:
-        typer.echo(f"briefbot: {exc}", err=True)
-        sys.exit(1)
+        _fail(str(exc), exc)
     except KeyboardInterrupt:
         typer.echo(f"briefbot: interrupted after {time.monotonic() - started:.0f} s", err=True)
         sys.exit(130)
+    except Exception as exc:  # a bug or an error nobody foresaw: still one line
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        _fail(
+            f"unexpected error ({exc.__class__.__name__}: {first}); "
+            "BRIEFBOT_LOG_LEVEL=DEBUG logs where it happened",
+            exc,
+        )
+
+
+def _fail(message: str, exc: BaseException) -> None:
+    logging.getLogger("bot.entrypoints.cli").debug("briefbot stopped: %s", message, exc_info=exc)
+    typer.echo(f"briefbot: {message}", err=True)
+    sys.exit(1)
 
 
 if __name__ == "__main__":  # `python -m bot.entrypoints.cli`: how serve and run start workers

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 Notify = Callable[[ArticleTask, ShareRecord], None]
 # After SIGTERM, pages still arriving get this long; then their claims are released, so
 # the process exits well inside the ten seconds a supervisor allows.
-DRAIN_SECONDS = 6.0
+DRAIN_SECONDS = 3.0
 
 
 def ingestion_pool(container: Container, *, enabled: bool = True) -> IngestionPool:
@@ -199,8 +199,9 @@ class IngestionPool:
     def stop(self) -> None:
         """Take no more work (safe from a signal handler); what is in hand is finished, or
         after DRAIN_SECONDS left and released."""
-        if self._stopped_at is None:
-            self._stopped_at = time.monotonic()
+        if self._stopped_at is not None:  # a second signal inside the first's set()
+            return
+        self._stopped_at = time.monotonic()
         self._stop.set()
 
     @property

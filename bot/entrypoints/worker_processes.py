@@ -25,7 +25,9 @@ log = logging.getLogger(__name__)
 PARENT_ENV = "BRIEFBOT_PARENT_PID"  # a child stops when its parent is no longer this process
 POLL_SECONDS = 1.0  # how often a child looks at the queue when it is empty
 RESTART_PAUSE = (1.0, 60.0)  # first and longest pause before a dead child is started again
-STOP_SECONDS = 10.0  # SIGTERM, then this long to finish, then SIGKILL
+# SIGTERM, then this long to finish, then SIGKILL. A child releases what it cannot finish
+# well inside it (bot.entrypoints.worker.DRAIN_SECONDS).
+STOP_SECONDS = 8.0
 # Children run at a lower CPU priority: on a busy machine the kernel gives the process that
 # answers Slack the CPU first, and reading articles waits (it has minutes, an ack has 3 s).
 CHILD_NICENESS = 10
@@ -52,6 +54,7 @@ class WorkerProcesses:
         self._stopping = threading.Event()
         self._watcher: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._told: set[int] = set()  # children sent SIGTERM
 
     def start(self) -> None:
         for i in range(self.count):
@@ -92,13 +95,21 @@ class WorkerProcesses:
                 pauses[i] = min(RESTART_PAUSE[1], pauses[i] * 2)
                 self._spawn(i)
 
+    def terminate(self) -> None:
+        """Ask every child to finish what it holds (SIGTERM), without waiting: the parent
+        closes its own things meanwhile. Safe from a signal handler (takes no lock)."""
+        self._stopping.set()
+        for child in self.children:
+            if child is not None and child.pid not in self._told and child.poll() is None:
+                self._told.add(child.pid)  # once: its handler acts on the first anyway
+                child.send_signal(signal.SIGTERM)
+
     def stop(self, timeout: float = STOP_SECONDS) -> None:
         """Ask every child to finish what it holds (SIGTERM); kill what is left at the end."""
         with self._lock:
             self._stopping.set()
         alive = [c for c in self.children if c is not None and c.poll() is None]
-        for child in alive:
-            child.send_signal(signal.SIGTERM)
+        self.terminate()
         deadline = time.monotonic() + timeout
         for child in alive:
             try:
