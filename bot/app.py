@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,6 +10,7 @@ from bot.config import Settings
 from bot.extraction.fetch import SafeFetcher
 from bot.extraction.html import ArticleReader
 from bot.extraction.nlp import SpacyAnalyzer
+from bot.logs import configure_logging
 from storage.db import Database
 from storage.repository import SqlStore
 
@@ -35,6 +35,8 @@ class Container:
         self.db.dispose()
 
 
+__all__ = ["Container", "build", "configure_logging"]  # configure_logging: from bot.logs
+
 _metrics_served: list[object] = []  # one metrics server per process, however often build runs
 
 
@@ -57,11 +59,4 @@ def build(settings: Settings, *, upgrade: bool = True) -> Container:
         ),
         reader=ArticleReader(),
         analyzer=SpacyAnalyzer(settings.spacy_model),
-    )
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )

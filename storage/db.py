@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import ConfigError, StorageError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -72,6 +74,13 @@ class Database:
             raise StorageError(
                 f"the database is unavailable or refused the write: {one_line(exc.orig)}"
             ) from exc
+        except DatabaseError as exc:
+            if type(exc) is not DatabaseError:  # IntegrityError and the like: the caller's
+                session.rollback()
+                raise
+            with suppress(DatabaseError):
+                session.rollback()
+            raise StorageError(unreadable(self.engine.url, exc)) from exc
         except BaseException:
             session.rollback()
             raise
@@ -101,6 +110,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     cfg = alembic_config(engine)
+    before = _revision(engine)
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
@@ -112,3 +122,31 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         raise StorageError(
             f"cannot reach the database to upgrade it: {one_line(exc.orig)}"
         ) from exc
+    except DatabaseError as exc:  # SQLite's "file is not a database": damaged or not ours
+        raise StorageError(unreadable(engine.url, exc)) from exc
+    after = _revision(engine)
+    if after != before:
+        log.info("database schema upgraded from %s to %s", before or "nothing", after)
+
+
+def _revision(engine: Engine) -> str | None:
+    from alembic.migration import MigrationContext
+
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except DatabaseError:
+        return None  # upgrade() itself says what is wrong
+
+
+def unreadable(url: URL, exc: DatabaseError) -> str:
+    """The one line for a database that answers but cannot be read (a damaged file, or
+    something else at its path); the driver's own words go to the log."""
+    log.debug("unreadable database", exc_info=exc)
+    if url.get_backend_name() == "sqlite":
+        return (
+            f"{url.database} is not a readable SQLite database ({one_line(exc.orig)}): "
+            "restore it from a backup, or set BRIEFBOT_DATABASE_URL to another file"
+        )
+    where = url.render_as_string(hide_password=True)
+    return f"the database at {where} cannot be read ({one_line(exc.orig)})"

@@ -170,3 +170,49 @@ def test_db_upgrade_is_idempotent(store_env):
     for _ in range(2):
         result = run("db", "upgrade", env=store_env)
         assert result.returncode == 0 and "up to date" in result.stdout
+
+
+def one_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr
+    return lines[0]
+
+
+def test_a_damaged_database_file_is_one_line_saying_what_to_do(store_env, tmp_path):
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(b"not a database at all " * 500)
+    env = {**store_env, "BRIEFBOT_DATABASE_URL": f"sqlite:///{damaged}"}
+    for args in (("brief", "ukraine"), ("db", "upgrade"), ("topics", "list"), ("worker",)):
+        result = run(*args, env=env)
+        assert result.returncode == 1, (args, result.stderr)
+        line = one_line(result.stderr)
+        assert f"{damaged} is not a readable SQLite database (file is not a database)" in line
+        assert "restore it from a backup" in line
+
+
+@pytest.mark.parametrize("command", ["run", "serve"])
+def test_slack_unreachable_at_start_up_is_one_line(store_env, command):
+    from tests.slack.test_scheduled_e2e import free_port
+
+    nowhere = f"http://127.0.0.1:{free_port()}/api/"  # nothing listens there
+    env = {
+        **store_env,
+        "SLACK_BOT_TOKEN": "xoxb-unreachable",
+        "SLACK_APP_TOKEN": "xapp-unreachable",
+        "SLACK_SIGNING_SECRET": "unreachable",
+        "SLACK_API_URL": nowhere,
+    }
+    result = run(command, "--no-workers", env=env, timeout=120)
+    assert result.returncode == 1
+    line = one_line(result.stderr)
+    assert f"cannot reach Slack at {nowhere}" in line and "Connection refused" in line
+
+
+def test_an_unreadable_page_fails_in_one_line_without_the_readers_warnings(store_env, tmp_path):
+    nested = tmp_path / "nested.html"
+    nested.write_text(f"<html><body>{'<div>' * 3000}Hello</body></html>", encoding="utf-8")
+    result = run("ingest", str(nested), env=store_env)
+    assert result.returncode == 1
+    said = "".join(result.stderr.split())  # rich wraps long lines where it likes
+    assert said.startswith(f"failed{nested.as_uri()}:thepagehasnoreadablearticletext1sources:")
+    assert "WARNING" not in said and "trafilatura." not in said and "discarding" not in said
