@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -333,3 +334,64 @@ def test_an_acronym_and_its_long_form_are_one_organisation_across_articles(app):
     store_analysed(app, "https://b.example/eu", "Steel quota deal", [Actor("European Union", org)])
     leaders = brief(store=app.store, topic="steel", now=NOW, since=timedelta(days=7)).leading_actors
     assert [(a.name, a.articles) for a in leaders] == [("European Union", 2)]
+
+
+def test_a_claim_lives_while_its_holder_renews_it_and_is_free_once_released(app, server):
+    from bot.services.claims import Claims
+
+    urls = [server.add(f"/held-{i}", KYIV_PAGE) for i in range(3)]
+    ids = [c.record.article_id for c in record_links(store=app.store, urls=urls, share=share())]
+    mine, theirs = Claims(app.store, lease_seconds=20), Claims(app.store, lease_seconds=20)
+    assert [t.article_id for t in mine.claim_due(now=NOW, limit=2)] == ids[:2]
+    later = NOW + timedelta(seconds=15)
+    assert mine.renew(now=later) == 2  # the heartbeat: held for 20 s from now
+    assert app.store.renew_claims(ids, claimer=theirs.token, now=later, lease_seconds=20) == 0
+    past_first_lease = NOW + timedelta(seconds=30)
+    assert [t.article_id for t in theirs.claim_due(now=past_first_lease, limit=5)] == ids[2:]
+    assert mine.release([ids[1]]) == 1  # given back: free at once, its attempt not counted
+    [retaken] = theirs.claim_due(now=past_first_lease, limit=5)
+    assert (retaken.article_id, retaken.attempts) == (ids[1], 1)
+    unrenewed = past_first_lease + timedelta(seconds=20)  # its holder died: no more beats
+    [taken_over] = theirs.claim_due(now=unrenewed, limit=5)
+    assert (taken_over.article_id, taken_over.attempts) == (ids[0], 2)
+    assert mine.renew(now=unrenewed) == 0, "a claim taken over is not renewed by the old holder"
+    assert theirs.held == set(ids)
+
+
+def test_each_article_is_saved_as_soon_as_it_is_read(app, server):
+    """A slow page holds back neither the saving nor the reading of the others."""
+    from bot.entrypoints.worker import IngestionPool
+
+    slow = server.add("/slow", KYIV_PAGE, delay_per_chunk=2.0)  # two chunks: 4 s
+    fast = [server.add(f"/quick-{i}", RATES_PAGE.replace("4.5%", f"4.{i}%")) for i in range(3)]
+    record_links(store=app.store, urls=[slow, *fast], share=share())
+    finished: list[tuple[str, float]] = []
+    pool = IngestionPool(
+        store=app.store,
+        fetcher=app.fetcher,
+        reader=app.reader,
+        analyzer=app.analyzer,
+        now=lambda: NOW,
+    )
+    pool.on_done = lambda task, record: finished.append((task.url, time.monotonic()))
+    app.analyzer.analyze_batch([("Warm up", "Keir Starmer spoke in London on Monday.")])
+    started = time.monotonic()
+    try:
+        assert pool.sweep_once() == 4
+    finally:
+        pool.shutdown()
+    assert [url for url, _ in finished][-1] == slow
+    assert all(at - started < 3.5 for url, at in finished if url != slow), finished
+    assert app.store.counts()["done"] == 4 and server.hits["/slow"] == 1
+    assert pool.claims.held == set()
+
+
+def test_the_articles_table_and_its_migrations_agree(app):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from storage.models import Base
+
+    with app.db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert [d for d in diff if "'articles'" in repr(d) or "claimed_by" in repr(d)] == []
