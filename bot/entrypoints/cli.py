@@ -155,6 +155,26 @@ def analyze(
         typer.echo(json.dumps(out, indent=2, ensure_ascii=False))
 
 
+@cli.command()
+def stories(
+    jsonl: Annotated[
+        Path,
+        typer.Option(help="JSONL file: {id, title?, text | html+url, published_at?} a line"),
+    ],
+) -> None:
+    """Group documents into stories as briefings do; prints {"id", "story"} a line."""
+    from bot.extraction.html import ArticleReader
+    from bot.extraction.nlp import SpacyAnalyzer
+    from bot.services.offline_stories import stories_jsonl
+
+    if not jsonl.is_file():
+        raise BriefbotError(f"cannot read {jsonl}: no such file")
+    analyzer = SpacyAnalyzer(_settings().spacy_model, n_process=min(4, os.cpu_count() or 1))
+    with open(jsonl, encoding="utf-8", errors="replace") as fh, _closing(analyzer):
+        for out in stories_jsonl(fh, reader=ArticleReader(), analyzer=analyzer):
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+
+
 def _read_text(path: str) -> str:
     try:
         return Path(path).read_text(encoding="utf-8", errors="replace")

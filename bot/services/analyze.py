@@ -20,7 +20,11 @@ from bot.errors import BriefbotError
 from bot.ports import FetchedPage, PageReader, StreamingAnalyzer
 
 
-def _prepare(reader: PageReader, line_no: int, raw: str) -> dict[str, Any]:
+def read_row(
+    reader: PageReader, line_no: int, raw: str, keep: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """One input line as ``{"id", "title", "text"}`` (or ``{"id", "error"}``), with the
+    ``keep`` fields of the line carried over as they are."""
     try:
         row = json.loads(raw)
         if not isinstance(row, dict):
@@ -28,6 +32,11 @@ def _prepare(reader: PageReader, line_no: int, raw: str) -> dict[str, Any]:
     except ValueError as exc:
         return {"id": str(line_no), "error": f"line {line_no}: not valid JSON ({exc})"}
     doc_id = row.get("id", str(line_no))
+    extra = {k: row[k] for k in keep if k in row}
+    return {**_body(reader, line_no, doc_id, row), **extra}
+
+
+def _body(reader: PageReader, line_no: int, doc_id: Any, row: dict[str, Any]) -> dict[str, Any]:
     title = str(row.get("title") or "")
     if isinstance(row.get("html"), str):
         try:
@@ -64,7 +73,7 @@ def analyze_jsonl(
 ) -> Iterator[dict[str, Any]]:
     """Stream answers for JSONL lines, in order, through one spaCy pipe (batched, and in
     several processes when the analyzer has them). Unreadable lines pass through as errors."""
-    rows = (_prepare(reader, i, raw) for i, raw in enumerate(lines, 1) if raw.strip())
+    rows = (read_row(reader, i, raw) for i, raw in enumerate(lines, 1) if raw.strip())
     items = (((r.get("title", ""), "" if "error" in r else r["text"]), r) for r in rows)
     for analysis, row in analyzer.analyze_stream(items):
         yield row if "error" in row else {**row, **analysis_json(analysis)}

@@ -216,3 +216,51 @@ def test_an_unreadable_page_fails_in_one_line_without_the_readers_warnings(store
     said = "".join(result.stderr.split())  # rich wraps long lines where it likes
     assert said.startswith(f"failed{nested.as_uri()}:thepagehasnoreadablearticletext1sources:")
     assert "WARNING" not in said and "trafilatura." not in said and "discarding" not in said
+
+
+def test_stories_jsonl_groups_reports_of_one_event_and_keeps_others_apart(tmp_path):
+    strike = (
+        "Dock workers in Rotterdam walked out on Monday over pay, halting container traffic "
+        "at Europe's largest port. The FNV union said 4,000 members joined the strike."
+    )
+    strike_again = (
+        "Container ships queued outside Rotterdam as 4,000 dock workers struck over wages. "
+        "The FNV union called the walkout after talks with port employers failed."
+    )
+    fire = (
+        "A wildfire near Marseille forced 1,200 people from their homes on Tuesday. "
+        "Firefighters said strong mistral winds pushed the flames toward the coast."
+    )
+    fire_again = (
+        "Firefighters battled a blaze north of Marseille as mistral winds spread it. "
+        "About 1,200 residents were evacuated, the Bouches-du-Rhone prefecture said."
+    )
+    rows = [
+        {"id": "s1", "title": "Rotterdam dock workers strike over pay", "text": strike},
+        {"id": "f1", "title": "Wildfire near Marseille forces evacuations", "text": fire},
+        "not json",
+        {"id": "s2", "title": "Strike halts Rotterdam port", "text": strike_again},
+        {"id": "f2", "title": "Mistral winds spread Marseille fire", "text": fire_again},
+        {
+            "id": "s3",
+            "title": "Rotterdam dock workers strike over pay",
+            "text": strike,
+            "published_at": "2025-03-20T08:00:00Z",  # the same words, a month later
+        },
+    ]
+    for row in rows[:2] + rows[3:5]:
+        assert isinstance(row, dict)
+        row["published_at"] = "2025-02-17T08:00:00Z"
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        "\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n", encoding="utf-8"
+    )
+    result = run("stories", "--jsonl", str(path), env={"BRIEFBOT_ENV_FILE": str(tmp_path / "x")})
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["s1", "f1", "3", "s2", "f2", "s3"]
+    story = {o["id"]: o["story"] for o in out}
+    assert story["s1"] == story["s2"] == "s1"
+    assert story["f1"] == story["f2"] == "f1"
+    assert story["s3"] == "s3", "the same event a month later is another story"
+    assert "error" in out[2] and story["3"] == "3"

@@ -29,7 +29,7 @@ def visit(outlet: str, **kw: Any) -> ArticleView:
 
 
 def unrelated(n: int, **kw: Any) -> ArticleView:
-    """Stories that share no words with each other."""
+    """Stories that share no words with each other but a filler."""
     topics = [
         "grain exports",
         "drone factory",
@@ -41,8 +41,8 @@ def unrelated(n: int, **kw: Any) -> ArticleView:
         "border crossing",
     ]
     return article(
-        f"Ukraine {topics[n]} report",
-        [f"Details about the {topics[n]} emerged."],
+        topics[n].capitalize(),
+        [f"{topics[n].capitalize()}: details."],
         outlet=f"Outlet {n}",
         **kw,
     )
@@ -86,9 +86,7 @@ def test_story_headline_is_never_repeated_as_a_point() -> None:
 def test_stories_shared_and_reported_more_come_first() -> None:
     quiet = unrelated(0, hours_ago=2, shared_by=["U1"])
     loud = unrelated(1, hours_ago=3, shared_by=["U1", "U2", "U3"])
-    echo = article(
-        loud.title, ["Details about the drone factory emerged."], outlet="Other", hours_ago=3
-    )
+    echo = article(loud.title, ["Drone factory: details."], outlet="Other", hours_ago=3)
     b = brief([quiet, loud, echo])
     assert [s.sources for s in b.stories] == [2, 1]
     assert b.stories[0].headline == loud.title

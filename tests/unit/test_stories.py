@@ -9,9 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.briefing.clustering import average_link
 from bot.briefing.model import ArticleView
-from bot.briefing.stories import best_points, group_stories, similarity, story_key
-from tests.unit.builders import NOW, ORG, PERSON, actor, article
+from bot.briefing.stories import (
+    best_points,
+    group_stories,
+    similarity,
+    story_key,
+    story_similarities,
+)
+from tests.unit.builders import NOW, ORG, PERSON, PLACE, actor, article
 
 MACRON, STARMER, TRUMP = actor("Emmanuel Macron"), actor("Keir Starmer"), actor("Donald Trump")
 VISIT_A = (
@@ -190,29 +197,34 @@ def test_window_is_about_four_days() -> None:
     assert len(group_stories(outside)) == 2
 
 
-def _pairwise_groups(articles: list[ArticleView]) -> list[list[int]]:
-    """The definition, spelled out: join every pair within the window that is the same URL
-    or similar enough, compare all pairs."""
-    from bot.briefing.stories import SAME_STORY, STORY_WINDOW
+def _all_pairs(articles: list[ArticleView]) -> dict[tuple[int, int], float]:
+    """The definition, spelled out: every pair within the window, the same URL counting as
+    identical, else the dot product of the two TF-IDF vectors of the batch."""
+    from bot.briefing.stories import (
+        OTHER_PROTAGONISTS,
+        STORY_WINDOW,
+        _features,
+        _forms,
+        _other_protagonists,
+        _protagonists,
+        _weighted,
+    )
 
-    parent = list(range(len(articles)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
-
+    vectors = _weighted([_features(a) for a in articles])
+    out = {}
     for i, a in enumerate(articles):
         for j in range(i):
             b = articles[j]
             if abs(a.first_shared_at - b.first_shared_at) > STORY_WINDOW:
                 continue
-            if a.url == b.url or similarity(a, b) >= SAME_STORY - 1e-9:
-                parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(articles)):
-        groups.setdefault(root(i), []).append(i)
-    return list(groups.values())
+            dot = sum(x * vectors[j].get(k, 0.0) for k, x in vectors[i].items())
+            if _other_protagonists(_protagonists(a), _forms(a), _protagonists(b), _forms(b)):
+                dot *= OTHER_PROTAGONISTS
+            if a.url == b.url:
+                dot = 1.0
+            if dot > 0:
+                out[(j, i)] = min(1.0, dot)
+    return out
 
 
 WORDS = ["storm", "flood", "river", "rescue", "minister", "budget", "vote", "grid", "drone"]
@@ -231,7 +243,7 @@ NAMES = ["Ana Lopez", "Ben Okafor", "City Council", "Red Cross"]
     )
 )
 @settings(max_examples=150, deadline=None)
-def test_grouping_through_the_index_is_the_all_pairs_grouping(rows):
+def test_the_index_finds_every_similar_pair_and_only_those(rows):
     articles = [
         article(
             " ".join(words),
@@ -243,5 +255,109 @@ def test_grouping_through_the_index_is_the_all_pairs_grouping(rows):
         )
         for i, (words, names, hours, url) in enumerate(rows)
     ]
-    got = [[articles.index(a) for a in group] for group in group_stories(articles)]
-    assert got == _pairwise_groups(articles)
+    got = story_similarities(articles)
+    want = _all_pairs(articles)
+    assert got.keys() == want.keys()
+    assert all(got[k] == pytest.approx(want[k]) for k in want)
+
+
+def _average_link_by_definition(
+    n: int, similar: dict[tuple[int, int], float], threshold: float
+) -> list[int]:
+    """Compare every pair of groups after every merge: the slow, obvious way."""
+    groups = [[i] for i in range(n)]
+    while True:
+        best = None
+        for x in range(len(groups)):
+            for y in range(x + 1, len(groups)):
+                a, b = groups[x], groups[y]
+                total = sum(similar.get((min(i, j), max(i, j)), 0.0) for i in a for j in b)
+                mean = total / (len(a) * len(b))
+                key = (-mean, min(a), min(b))
+                if mean >= threshold and (best is None or key < best[0]):
+                    best = (key, x, y)
+        if best is None:
+            break
+        _, x, y = best
+        groups[x] = sorted(groups[x] + groups.pop(y))
+    out = [0] * n
+    for g in groups:
+        for i in g:
+            out[i] = min(g)
+    return out
+
+
+@given(
+    st.integers(1, 12).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.dictionaries(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(
+                    lambda p: p[0] < p[1]
+                ),
+                st.sampled_from([0.125, 0.25, 0.375, 0.5, 0.75, 1.0]),
+            ),
+            st.sampled_from([0.125, 0.25, 0.5]),
+        )
+    )
+)
+@settings(max_examples=200, deadline=None)
+def test_average_link_is_the_definition(case):
+    n, similar, threshold = case
+    assert average_link(n, similar, threshold) == _average_link_by_definition(n, similar, threshold)
+
+
+def test_one_article_resembling_two_events_does_not_chain_them() -> None:
+    # A and C are two events; B resembles both as much as they resemble each other not at
+    # all. Single link would make one story of the three; the mean across groups does not.
+    similar = {(0, 1): 0.5, (1, 2): 0.4}
+    assert average_link(3, similar, 0.3) == [0, 0, 2]
+
+
+def test_two_quakes_and_a_roundup_of_both_stay_two_stories() -> None:
+    quake_a = article(
+        "Magnitude 6.1 earthquake strikes off Sumatra",
+        [
+            "The quake struck 40 km off the coast of Sumatra early on Tuesday, officials said.",
+            "Indonesia's disaster agency said two fishermen were missing near Padang.",
+        ],
+        actors=[actor("Sumatra", PLACE), actor("Indonesia", PLACE)],
+        outlet="Outlet A",
+    )
+    quake_a2 = article(
+        "Sumatra earthquake of magnitude 6.1 shakes Indonesia",
+        [
+            "Buildings shook in Padang after the 6.1 quake off Sumatra on Tuesday.",
+            "No tsunami warning was issued, the Indonesian geophysics agency said.",
+        ],
+        actors=[actor("Sumatra", PLACE), actor("Padang", PLACE)],
+        outlet="Outlet B",
+    )
+    quake_b = article(
+        "Magnitude 5.4 earthquake hits central Chile",
+        [
+            "The 5.4 quake hit near Talca, Chile, on Wednesday, with no damage reported.",
+            "Chile's emergency office said power was cut for 3,000 homes in Maule.",
+        ],
+        actors=[actor("Chile", PLACE), actor("Talca", PLACE)],
+        outlet="Outlet C",
+    )
+    quake_b2 = article(
+        "Chile earthquake of magnitude 5.4 rattles Talca",
+        [
+            "Residents of Talca felt the 5.4 quake in central Chile on Wednesday.",
+            "Power returned to most of the Maule region by the evening.",
+        ],
+        actors=[actor("Chile", PLACE), actor("Talca", PLACE)],
+        outlet="Outlet D",
+    )
+    roundup = article(
+        "Earthquakes strike Sumatra and Chile",
+        ["A 6.1 earthquake off Sumatra and a 5.4 earthquake in Chile struck this week."],
+        actors=[actor("Sumatra", PLACE), actor("Chile", PLACE)],
+        outlet="Outlet E",
+    )
+    groups = outlets(group_stories([quake_a, quake_b, roundup, quake_a2, quake_b2]))
+    assert not any({"Outlet A", "Outlet C"} <= set(g) for g in groups), groups
+    assert any({"Outlet A", "Outlet B"} <= set(g) for g in groups), groups
+    assert any({"Outlet C", "Outlet D"} <= set(g) for g in groups), groups
