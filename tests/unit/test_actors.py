@@ -510,3 +510,50 @@ def test_a_one_word_organisation_stays_apart_when_two_longer_names_share_it():
         [("The Bank of England", "ORG"), ("the Bank of Japan", "ORG"), ("Bank", "ORG")],
     )
     assert "Bank" in by_name(resolve_actors(doc))
+
+
+def test_names_in_a_list_mostly_tagged_as_people_are_all_people():
+    text = (
+        "France beat Mexico 2-0 on Saturday.\n"
+        "France - 1 - Bernard Lama; 2 - Lilian Thuram (14 - Sabri Lamouchi 87th), "
+        "5 - Laurent Blanc, 8 - Marcel Desailly, 3 - Bixente Lizarazu"
+    )
+    doc = annotate(
+        text,
+        [
+            ("France", "GPE"),
+            ("Mexico", "GPE"),
+            ("Lilian Thuram", "PERSON"),
+            ("Sabri Lamouchi 87th", "PERSON"),
+            ("Marcel Desailly", "ORG"),
+            ("Bixente Lizarazu", "PERSON"),
+        ],
+    )
+    actors = by_name(resolve_actors(doc))
+    for name in ("Bernard Lama", "Lilian Thuram", "Sabri Lamouchi", "Laurent Blanc"):
+        assert actors[name].type is PERSON
+    assert actors["Marcel Desailly"].type is PERSON
+    assert actors["France"].type is PLACE
+
+
+def test_a_prose_sentence_with_commas_is_no_list():
+    text = "Rivals Essex, Derbyshire and Surrey all closed in on victory while Kent made up time."
+    doc = annotate(text, [("Essex", "ORG"), ("Derbyshire", "PERSON"), ("Surrey", "PERSON")])
+    actors = by_name(resolve_actors(doc))
+    assert "Kent" not in actors
+
+
+def test_rows_of_one_table_are_the_same_kind_of_thing():
+    text = (
+        "Scottish league standings after Saturday's matches:\n"
+        "Greenock Morton 3 2 0 1 5 2 6\n"
+        "Dundee 3 1 2 0 3 2 5\n"
+        "Falkirk 3 1 1 1 1 1 4\n"
+        "East Fife 2 0 1 1 0 4 1\n"
+        "Clydebank 2 1 0 1 1 3 3"
+    )
+    doc = annotate(text, [("Greenock Morton", "PERSON")])
+    actors = by_name(resolve_actors(doc))
+    assert actors["Greenock Morton"].type is ORG
+    assert actors["East Fife"].type is ORG
+    assert actors["Dundee"].type is ORG
