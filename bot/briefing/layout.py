@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import pairwise
 
 from bot.briefing import gazetteer
 from bot.briefing.gazetteer import PARTICLES
@@ -134,7 +135,7 @@ def _list_mentions(doc: AnnotatedText) -> list[tuple[Mention, int]]:
 def _list_items(line: str, offset: int) -> list[tuple[str, int, int]]:
     """The names of a line that is a list of names; [] when it is prose."""
     cuts = [m.end() for m in _LIST_CUT.finditer(line)] + [len(line) + 1]
-    pieces = [(a, line[a : b - 1] if b <= len(line) else line[a:]) for a, b in zip(cuts, cuts[1:])]
+    pieces = [(a, line[a : b - 1]) for a, b in pairwise(cuts)]
     items, other = [], 0
     for at, piece in pieces:
         bare = _ITEM_EDGE.sub("", piece.strip())
