@@ -34,6 +34,9 @@ class Cluster:
     inner: int = 0  # mentions that do not open a sentence
     common: int = 0  # sentence-opening mentions that read as common nouns ("Schools")
     product: bool = False  # named as a product: "the Claude chatbot"
+    plain: int = 0  # mentions inside a sentence and outside quotes: a name used as one
+    unquoted: int = 0  # mentions outside quoted remarks
+    mentions_seen: int = 0  # tagged mentions whose context was read
 
     def add(self, other: Cluster) -> None:
         self.forms.update(other.forms)
@@ -49,6 +52,9 @@ class Cluster:
         self.inner += other.inner
         self.common += other.common
         self.product = self.product or other.product
+        self.plain += other.plain
+        self.unquoted += other.unquoted
+        self.mentions_seen += other.mentions_seen
 
     @property
     def type(self) -> ActorType:
@@ -71,6 +77,7 @@ _TYPE_ORDER = (ActorType.PERSON, ActorType.PLACE, ActorType.ORGANIZATION, ActorT
 def link_clusters(clusters: dict[str, Cluster]) -> list[Cluster]:
     """Join short forms to full names and acronyms to long forms; the rest stay apart."""
     sets = DisjointSets(clusters)
+    _link_middle_names(clusters, sets)
     people = _link_short_names(clusters, sets)
     _link_acronyms(clusters, sets)
     _link_org_heads(clusters, sets)
@@ -84,6 +91,25 @@ def link_clusters(clusters: dict[str, Cluster]) -> list[Cluster]:
         if root in merged and merged[root].strong is None:
             merged[root].strong = ActorType.PERSON
     return list(merged.values())
+
+
+def _link_middle_names(clusters: dict[str, Cluster], sets: DisjointSets[str]) -> None:
+    """ "Owen Dempsey" is the "Owen John Dempsey" of the same article: a person's name joins
+    the one longer name that keeps its first and last words and adds middle ones."""
+    people = [k for k, c in clusters.items() if c.type is ActorType.PERSON and " " in k]
+    for k in people:
+        words = k.split()
+        longer = [o for o in people if len(o.split()) > len(words) and _adds_middle(words, o)]
+        if len(longer) == 1 and sets.is_root(k):
+            sets.attach(k, longer[0])
+
+
+def _adds_middle(words: list[str], longer: str) -> bool:
+    other = longer.split()
+    if other[0] != words[0] or other[-1] != words[-1]:
+        return False
+    rest = iter(other[1:-1])
+    return all(w in rest for w in words[1:-1])
 
 
 def _link_short_names(clusters: dict[str, Cluster], sets: DisjointSets[str]) -> set[str]:

@@ -95,8 +95,13 @@ def person_role(doc: AnnotatedText, mention: Mention, title: str) -> str:
         i -= 1
     if not words:
         return ""
-    if i >= 0 and tokens[i].ent_label in {"NORP", "GPE"} and tokens[i].text[:1].isupper():
+    # The place or nationality before the title, whole: "Hong Kong Chief Executive".
+    label = tokens[i].ent_label if i >= 0 else ""
+    while i >= 0 and label in {"NORP", "GPE"} and tokens[i].ent_label == label:
+        if not tokens[i].text[:1].isupper():
+            break
         words.insert(0, tokens[i].text)
+        i -= 1
     return " ".join(words)
 
 
@@ -119,3 +124,34 @@ def tokens_before(doc: AnnotatedText, mention: Mention, *, limit: int) -> list[T
 def _is_title_token(tok: Token) -> bool:
     key = tok.text.casefold().rstrip(".")
     return key in TITLES and (tok.text[:1].isupper() or key in {"former", "ex"})
+
+
+_QUOTE = re.compile(r'"|“|”')
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted remarks: between paired quotation marks within a paragraph (one left
+    open runs to the paragraph's end, as a quote continued in the next paragraph does)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for paragraph in text.split("\n"):
+        opened = -1
+        for m in _QUOTE.finditer(paragraph):
+            closes = m.group() == "”" or (m.group() == '"' and opened >= 0)
+            if opened >= 0 and closes:
+                spans.append((pos + opened, pos + m.end()))
+                opened = -1
+            elif m.group() != "”":
+                opened = m.start()
+        if opened >= 0:
+            spans.append((pos + opened, pos + len(paragraph)))
+        pos += len(paragraph) + 1
+    return spans
+
+
+def used_in_lower_case(doc: AnnotatedText, word: str) -> bool:
+    """Whether the text also writes this one-word name as an ordinary word ("lung")."""
+    lower = word.lower()
+    return (
+        lower != word and re.search(rf"(?<![\w-]){re.escape(lower)}(?![\w-])", doc.text) is not None
+    )

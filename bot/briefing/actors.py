@@ -21,8 +21,10 @@ from bot.briefing.actor_context import (
     PRODUCT_NOUNS,
     is_title_fragment,
     person_role,
+    quote_spans,
     reads_as_common_noun,
     token_after,
+    used_in_lower_case,
 )
 from bot.briefing.gazetteer import PARTICLES
 from bot.briefing.layout import caps_lines, layout_mentions, overlaps
@@ -45,17 +47,19 @@ def resolve_actors(doc: AnnotatedText) -> tuple[Actor, ...]:
     """Canonical actors of one article, most salient first."""
     clusters: dict[str, Cluster] = {}
     caps = caps_lines(doc.text)
+    quotes = quote_spans(doc.text)
     for mention in _join_particle_names(doc):
         trusted = not overlaps(caps, mention.start, mention.end)
+        quoted = overlaps(quotes, mention.start, mention.end)
         for part in split_entity(mention.text):
-            _collect(doc, mention, part, clusters, trusted=trusted)
+            _collect(doc, mention, part, clusters, trusted=trusted, quoted=quoted)
     tagged = sorted((m.start, m.end) for m in doc.mentions if m.label in LABEL_TYPES)
     for mention, weight in layout_mentions(doc):
         counted = not overlaps(tagged, mention.start, mention.end)
         _collect(doc, mention, mention.text, clusters, weight=weight, counted=counted)
     actors = []
     for c in link_clusters(clusters):
-        atype = _settled_type(c) if c.trusted else None
+        atype = _settled_type(doc, c) if c.trusted else None
         if atype is not None:
             actors.append(_to_actor(doc, c, atype))
     return tuple(sorted(actors, key=lambda a: -a.salience))
@@ -90,6 +94,7 @@ def _collect(
     weight: int = 1,
     counted: bool = True,
     trusted: bool = True,
+    quoted: bool = False,
 ) -> None:
     label = mention.label
     atype = LABEL_TYPES.get(label)
@@ -111,7 +116,7 @@ def _collect(
     if weight > 1:
         cluster.layout[atype] += weight
     else:
-        _weigh_context(doc, cluster, mention, part)
+        _weigh_context(doc, cluster, mention, part, quoted=quoted)
     if title and title.split()[0].casefold().rstrip(".") in HONORIFICS:
         cluster.strong = ActorType.PERSON
     _weigh_name(cluster, name, is_country=country is not None)
@@ -141,8 +146,13 @@ def _weigh_name(cluster: Cluster, name: str, *, is_country: bool) -> None:
         cluster.trusted = True
 
 
-def _weigh_context(doc: AnnotatedText, cluster: Cluster, mention: Mention, part: str) -> None:
-    """Where the mention stands: opening a sentence as a common noun, or naming a product."""
+def _weigh_context(
+    doc: AnnotatedText, cluster: Cluster, mention: Mention, part: str, *, quoted: bool
+) -> None:
+    """Where the mention stands: opening a sentence as a common noun, inside a quoted
+    remark, inside a sentence as a name, or naming a product."""
+    cluster.mentions_seen += 1
+    cluster.unquoted += not quoted
     if mention.sentence >= len(doc.sentences):
         return
     start = mention.start + max(0, mention.text.find(part))
@@ -152,6 +162,7 @@ def _weigh_context(doc: AnnotatedText, cluster: Cluster, mention: Mention, part:
     opens_line = not any(ch.isalnum() for ch in doc.text[line_start:start])
     if not opens_line and any(ch.isalnum() for t in tokens[:i] for ch in t.text):
         cluster.inner += 1
+        cluster.plain += not quoted
     elif i < len(tokens) and tokens[i].end >= start + len(part.strip()):
         cluster.common += reads_as_common_noun(doc, tokens[i])
     after = token_after(doc, mention)
@@ -159,7 +170,18 @@ def _weigh_context(doc: AnnotatedText, cluster: Cluster, mention: Mention, part:
         cluster.product = True
 
 
-def _settled_type(c: Cluster) -> ActorType | None:
+def _used_as_a_name(doc: AnnotatedText, c: Cluster) -> bool:
+    """A one-word "person" is no name when the text also writes it in lower case ("Lung",
+    "Duvet"), or when it stands inside a quote and never inside a sentence outside one."""
+    if c.layout:
+        return True
+    if any(used_in_lower_case(doc, f) for f in c.forms):
+        return False
+    quoted = c.unquoted < c.mentions_seen
+    return c.plain > 0 or not quoted
+
+
+def _settled_type(doc: AnnotatedText, c: Cluster) -> ActorType | None:
     """The type of a resolved cluster, or None when a one-word name is no actor at all.
 
     A one-word name never seen in a longer form is checked against its use: opening
@@ -177,7 +199,7 @@ def _settled_type(c: Cluster) -> ActorType | None:
         return None
     if atype is ActorType.ORGANIZATION:
         return atype
-    if c.product and atype is ActorType.PERSON:
+    if atype is ActorType.PERSON and (c.product or not _used_as_a_name(doc, c)):
         return None
     if _looks_like_brand(max(c.forms, key=c.forms.__getitem__)):
         return ActorType.ORGANIZATION
@@ -230,9 +252,17 @@ def _to_actor(doc: AnnotatedText, c: Cluster, atype: ActorType) -> Actor:
 
 
 def _salience(doc: AnnotatedText, c: Cluster, name: str) -> float:
-    title = doc.title.casefold()
-    in_title = bool(title) and any(f.casefold() in title for f in (name, *c.forms))
+    """From the title, the lead and the mention count; 0 for a name that only ever occurs
+    inside quoted remarks ("think Donald Trump rather than Barack Obama"): no protagonist."""
+    if c.unquoted == 0 and not c.layout and not _in_title(doc, c, name):
+        return 0.0
+    in_title = _in_title(doc, c, name)
     in_lead = any(s < LEAD_SENTENCES for s in c.sentences)
     frequency = min(1.0, c.count / 5)
     score = 0.4 * in_title + 0.3 * in_lead + 0.3 * frequency
     return round(min(1.0, score), 4)
+
+
+def _in_title(doc: AnnotatedText, c: Cluster, name: str) -> bool:
+    title = doc.title.casefold()
+    return bool(title) and any(f.casefold() in title for f in (name, *c.forms))

@@ -557,3 +557,68 @@ def test_rows_of_one_table_are_the_same_kind_of_thing():
     assert actors["Greenock Morton"].type is ORG
     assert actors["East Fife"].type is ORG
     assert actors["Dundee"].type is ORG
+
+
+def test_a_word_the_text_also_writes_in_lower_case_is_no_person():
+    doc = annotate(
+        "Dry air is bad for you, says Dr Owen Dempsey.\n"
+        "A doctor said Humidifier sales had risen.\n"
+        "A humidifier adds moisture to the air, and Kallis agreed.",
+        [("Owen Dempsey", "PERSON"), ("Humidifier", "PERSON"), ("Kallis", "PERSON")],
+    )
+    names = set(by_name(resolve_actors(doc)))
+    assert "Humidifier" not in names
+    assert {"Owen Dempsey", "Kallis"} <= names
+
+
+def test_a_word_capitalised_only_inside_a_quote_is_no_person():
+    doc = annotate(
+        'The song "Breathless" probably does not refer to a "Duvet Day", said Jim Corr.\n'
+        '"Duvet is what we called it," he said.',
+        [("Duvet", "PERSON"), ("Jim Corr", "PERSON"), ("Duvet", "PERSON")],
+    )
+    names = set(by_name(resolve_actors(doc)))
+    assert "Duvet" not in names and "Jim Corr" in names
+
+
+def test_names_only_inside_a_quoted_remark_are_no_protagonists():
+    doc = annotate(
+        "Lisa Nandy opened the new library in Wigan on Monday.\n"
+        'She said: "Think Donald Trump rather than Barack Obama."',
+        [
+            ("Lisa Nandy", "PERSON"),
+            ("Wigan", "GPE"),
+            ("Donald Trump", "PERSON"),
+            ("Barack Obama", "PERSON"),
+        ],
+    )
+    actors = resolve_actors(doc)
+    found = by_name(actors)
+    assert found["Donald Trump"].salience == 0 and found["Barack Obama"].salience == 0
+    assert found["Lisa Nandy"].salience > 0
+    assert actors[0].name == "Lisa Nandy"
+
+
+def test_a_name_with_and_without_its_middle_name_is_one_person():
+    doc = annotate(
+        "Dr Owen John Dempsey runs a practice in Leeds.\n"
+        "Owen Dempsey said dry air was to blame.\n"
+        "Dempsey added that rooms should be aired.",
+        [
+            ("Owen John Dempsey", "PERSON"),
+            ("Leeds", "GPE"),
+            ("Owen Dempsey", "PERSON"),
+            ("Dempsey", "PERSON"),
+        ],
+    )
+    people = [a for a in resolve_actors(doc) if a.type is PERSON]
+    assert [a.name for a in people] == ["Owen John Dempsey"]
+    assert {"Owen Dempsey", "Dempsey"} <= set(people[0].aliases)
+
+
+def test_a_role_keeps_its_place_name_whole():
+    doc = annotate(
+        "Hong Kong Chief Executive Carrie Lam withdrew the bill.",
+        [("Hong Kong", "GPE"), ("Carrie Lam", "PERSON")],
+    )
+    assert by_name(resolve_actors(doc))["Carrie Lam"].role == "Hong Kong Chief Executive"
