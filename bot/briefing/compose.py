@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from bot.briefing.model import ActorCount, ActorType, ArticleView, Briefing, Story
+from bot.briefing.model import ArticleView, Briefing, Story
 from bot.briefing.status import StoryStatus
 from bot.briefing.stories import best_points, group_stories, story_key
+from bot.briefing.who import rank_actors
 
 MAX_STORIES = 5
 POINTS_PER_STORY = 3
-# How many actors of each type a story's "Who" line and the closing line show: people
-# first, then organisations, then a few places; groups ("Ukrainian") never.
-STORY_QUOTA = {ActorType.PERSON: 6, ActorType.ORGANIZATION: 3, ActorType.PLACE: 2}
-LEADING_QUOTA = {ActorType.PERSON: 6, ActorType.ORGANIZATION: 3, ActorType.PLACE: 3}
+# A story's "Who" names at most six people and organisations, the briefing's "Who is
+# involved" at most eight (bot.briefing.who ranks them); places and groups never.
+STORY_WHO = 6
+LEADING_WHO = 8
 MIN_RELEVANCE = 0.1  # below this an article only mentions the topic in passing
 RECENCY_HALF_LIFE_HOURS = 48.0
 # A story's rank: how well it matches the topic weighs most, then how many outlets report
@@ -26,9 +26,7 @@ RECENCY_HALF_LIFE_HOURS = 48.0
 W_RELEVANCE = 3.0
 W_SHARES = 0.6
 W_OUTLETS = 0.8
-# Among actors named by as many articles, salience orders them, and each mention adds this
-# much (so a name said ten times outranks one said once at equal salience).
-W_MENTION = 0.02
+
 
 
 def story_score(articles: Sequence[ArticleView], now: datetime) -> float:
@@ -45,27 +43,6 @@ def story_score(articles: Sequence[ArticleView], now: datetime) -> float:
         + W_OUTLETS * math.log1p(outlets - 1)
         + recency
     )
-
-
-def rank_actors(
-    articles: Sequence[ArticleView], quota: Mapping[ActorType, int]
-) -> tuple[ActorCount, ...]:
-    """Actors across articles, by articles naming them then salience, within a per-type quota."""
-    counts: Counter[tuple[str, ActorType]] = Counter()
-    weight: defaultdict[tuple[str, ActorType], float] = defaultdict(float)
-    roles: dict[tuple[str, ActorType], str] = {}
-    for article in articles:
-        for actor in article.actors:
-            key = (actor.name, actor.type)
-            counts[key] += 1
-            weight[key] += actor.salience + W_MENTION * actor.mentions
-            if actor.role:
-                roles.setdefault(key, actor.role)
-    ranked = sorted(counts, key=lambda k: (-counts[k], -weight[k], k[0]))
-    out = []
-    for kind, limit in quota.items():
-        out += [k for k in ranked if k[1] is kind][:limit]
-    return tuple(ActorCount(n, t, counts[(n, t)], roles.get((n, t))) for n, t in out)
 
 
 def compose_briefing(
@@ -99,14 +76,14 @@ def compose_briefing(
                 url=lead.url,
                 articles=tuple(group),
                 points=tuple(best_points(group, POINTS_PER_STORY, headline=lead.title)),
-                actors=rank_actors(group, STORY_QUOTA),
+                actors=rank_actors(group, STORY_WHO),
                 score=story_score(group, now),
                 status=status,
                 shared_by=tuple(dict.fromkeys(s.user_id for a in group for s in a.shares)),
             )
         )
     stories.sort(key=lambda s: -s.score)
-    leaders = rank_actors(articles, LEADING_QUOTA)
+    leaders = rank_actors(articles, LEADING_WHO)
     new_actors: tuple[str, ...] = ()
     if known_actors is not None:
         new_actors = tuple(a.name for a in leaders if a.name not in known_actors)

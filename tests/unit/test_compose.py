@@ -158,21 +158,71 @@ def test_actor_keeps_the_role_an_article_gives() -> None:
     assert ActorCount("Emmanuel Macron", PERSON, 1, "French President") in story.actors
 
 
-def test_rank_actors_orders_by_articles_then_salience_within_quota() -> None:
+def test_rank_actors_orders_by_articles_then_salience_within_the_limit() -> None:
     arts = [
         article(
             "a",
             actors=[
                 actor("Ann Lee", salience=0.1),
                 actor("Bo Chan", salience=0.9),
-                actor("NATO", ORG),
+                actor("NATO", ORG, salience=0.6),
             ],
         ),
         article("b", actors=[actor("Ann Lee", salience=0.1), actor("Paris", PLACE)]),
     ]
-    ranked = rank_actors(arts, {PERSON: 1, ORG: 1})
-    assert [(a.name, a.articles) for a in ranked] == [("Ann Lee", 2), ("NATO", 1)]
-    assert [a.name for a in rank_actors(arts[:1], {PERSON: 5})] == ["Bo Chan", "Ann Lee"]
+    ranked = rank_actors(arts, 2)
+    assert [(a.name, a.articles) for a in ranked] == [("Ann Lee", 2), ("Bo Chan", 1)]
+    assert [a.name for a in rank_actors(arts[:1], 5)] == ["Bo Chan", "NATO", "Ann Lee"]
+    assert "Paris" not in {a.name for a in rank_actors(arts, 8)}  # people and organisations
+
+
+def test_who_names_at_most_six_and_the_briefing_at_most_eight() -> None:
+    crowd = [actor(f"Person{n} Surname{n}", salience=1 - n / 20) for n in range(11)]
+    crowd += [actor(f"Body{n} Council", ORG, salience=0.4) for n in range(3)]
+    crowd += [actor("Kyiv", PLACE, salience=0.9), actor("Ukrainian", GROUP, country="Ukraine")]
+    b = brief([visit("Outlet A"), article("Grain deal talks", ["Talks went on."], actors=crowd)])
+    for story in b.stories:
+        assert len(story.actors) <= 6
+        assert {a.type for a in story.actors} <= {PERSON, ORG}
+    assert len(b.leading_actors) == 8
+    grain = next(s for s in b.stories if s.headline == "Grain deal talks")
+    assert [a.name for a in grain.actors][:2] == ["Person0 Surname0", "Person1 Surname1"]
+
+
+def test_who_names_each_person_once_across_articles() -> None:
+    a = article(
+        "Dry air and the winter cough",
+        ["Dr Owen John Dempsey says dry air is to blame."],
+        actors=[actor("Owen John Dempsey", role="GP"), actor("NHS", ORG)],
+    )
+    b = article(
+        "Dry air and the winter cough",
+        ["Owen Dempsey says rooms should be aired."],
+        actors=[actor("Owen Dempsey"), actor("Dempsey", ORG, salience=0.2)],
+        outlet="Outlet B",
+    )
+    story = brief([a, b]).stories[0]
+    dempsey = [x for x in story.actors if "Dempsey" in x.name]
+    assert dempsey == [ActorCount("Owen John Dempsey", PERSON, 2, "GP")]
+
+
+def test_a_name_typed_differently_by_two_articles_is_listed_once() -> None:
+    arts = [
+        article("a", actors=[actor("Ofgem", ORG)]),
+        article("b", actors=[actor("Ofgem", ORG)]),
+        article("c", actors=[actor("Ofgem", PERSON)]),
+    ]
+    assert rank_actors(arts, 6) == (ActorCount("Ofgem", ORG, 3),)
+
+
+def test_names_only_quoted_are_left_out_of_who() -> None:
+    quoted = article(
+        "Library opens in Wigan",
+        ["Lisa Nandy opened the library."],
+        actors=[actor("Lisa Nandy", salience=0.7), actor("Barack Obama", salience=0.0)],
+    )
+    names = [a.name for a in brief([quoted]).stories[0].actors]
+    assert names == ["Lisa Nandy"]
 
 
 def test_briefed_stories_mark_updates_and_new_stories() -> None:
