@@ -51,7 +51,7 @@ def resolve_actors(doc: AnnotatedText) -> tuple[Actor, ...]:
     for mention in _join_particle_names(doc):
         trusted = not overlaps(caps, mention.start, mention.end)
         quoted = overlaps(quotes, mention.start, mention.end)
-        for part in split_entity(mention.text):
+        for part in split_entity(mention.text, mention.label):
             _collect(doc, mention, part, clusters, trusted=trusted, quoted=quoted)
     tagged = sorted((m.start, m.end) for m in doc.mentions if m.label in LABEL_TYPES)
     for mention, weight in layout_mentions(doc):
@@ -101,6 +101,8 @@ def _collect(
     if atype is None or (weight == 1 and is_title_fragment(doc, mention)):
         return
     name, title = clean_name(part, label)
+    if label == "PERSON":
+        name, title = _shed_description(doc, name, title)
     if is_junk(name) or is_event(name) or name.casefold() in PORTFOLIOS:
         return
     country = gazetteer.country_of(name) if gazetteer.is_country_name(name) else None
@@ -124,6 +126,21 @@ def _collect(
         found = person_role(doc, mention, title)
         if found:
             cluster.roles.append(found)
+
+
+def _shed_description(doc: AnnotatedText, name: str, title: str) -> tuple[str, str]:
+    """A word before a person's first and last names that is a nationality or an ordinary
+    word of the text is a description: "American Dennis Mitchell", "Fullback Andre Joubert"
+    (where the text also says "fullback"). It becomes part of the title."""
+    words = name.split()
+    if len(words) < 3 or words[1].casefold() in PARTICLES:
+        return name, title
+    first = words[0]
+    if gazetteer.country_of_demonym(first):
+        return " ".join(words[1:]), title
+    if used_in_lower_case(doc, first):
+        return " ".join(words[1:]), f"{title} {first}".strip()
+    return name, title
 
 
 def _weigh_name(cluster: Cluster, name: str, *, is_country: bool) -> None:

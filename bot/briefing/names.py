@@ -33,6 +33,32 @@ NOT_NAMES = word_set(
     friday saturday sunday today attendance extras scorers result results standings total
     totals halftime note avg pct points table"""
 )
+_DATE_WORDS = frozenset(
+    w
+    for w in NOT_NAMES
+    if w[:3]
+    in {
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "oct",
+        "nov",
+        "dec",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+    }
+)
 # Acronyms of things, not actors: "AI laws", "VAT", "GDP".
 NOT_NAMES |= word_set("ai gdp gnp cpi vat lng lpg ev evs ipo")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -50,6 +76,10 @@ def clean_name(surface: str, label: str = "") -> tuple[str, str]:
     text = _strip_edges(_POSSESSIVE.sub("", _strip_edges(" ".join(surface.split()))))
     words = text.split(" ")
     if words and words[0].casefold() == "the" and len(words) > 1:
+        words = words[1:]
+    # "August National Association of Purchasing Management", "September Bund": a date word
+    # before a name belongs to the sentence, not the name.
+    while len(words) > 1 and words[0].casefold().rstrip(".") in _DATE_WORDS:
         words = words[1:]
     title: list[str] = []
     strip_all = label == "PERSON"
@@ -82,17 +112,28 @@ _MINISTRIES = word_set(
 
 # Tagged spans often swallow a score, a dash or a bracket of a results line
 # ("Leicestershire 296", "Romania - Cosmin Contra", "Scott Draper (Australia"): split there.
-_SEPARATOR = re.compile(r"\n|\s[-–—]+\s|[()\[\],;:|]|\s[-+]?\d[\d.,:/-]*(?=\s|$)|^\d[\d.,:/-]*\s")
-_CONNECTOR = re.compile(r"\s(?:at|in|vs?\.?|beats?)\s")
-_CAPS_CONNECTOR = re.compile(r"\s(?:AT|IN|VS?\.?|BEATS?)\s")
+_SEPARATOR = re.compile(
+    r"\n|\s[-–—]+\s|[()\[\],;:|]|\s[-+]?\d[\d.,:/-]*(?:st|nd|rd|th)?(?=\s|$)|^\d[\d.,:/-]*\s"
+)
+_CONNECTOR = re.compile(r"\s(?:at|in|vs?\.?|beats?)(?:\s|$)")
+_CAPS_CONNECTOR = re.compile(r"\s(?:AT|IN|VS?\.?|BEATS?)(?:\s|$)")
+# Inside an organisation's name "in" and "at" are part of it: "Organisation for Security and
+# Cooperation in Europe", "Human Rights in China"; only a match line splits there.
+_ORG_CONNECTOR = re.compile(r"\s(?:vs?\.?|beats?)(?:\s|$)")
+# Two people in one span: "Laurent Cabannes and Laurent Benezech".
+_PEOPLE_AND = re.compile(r"\s(?:and|&)\s(?=[A-Z]\w+\s[A-Z])")
 
 
-def split_entity(surface: str) -> list[str]:
+def split_entity(surface: str, label: str = "") -> list[str]:
     """The name-like parts of a tagged span, cut at scores, dashes, brackets and commas."""
     parts = []
     for chunk in _SEPARATOR.split(surface):
-        connector = _CAPS_CONNECTOR if chunk.isupper() else _CONNECTOR
-        parts.extend(connector.split(chunk))
+        if chunk.isupper():
+            connector = _CAPS_CONNECTOR
+        else:
+            connector = _ORG_CONNECTOR if label == "ORG" else _CONNECTOR
+        for piece in connector.split(chunk):
+            parts.extend(_PEOPLE_AND.split(piece) if label == "PERSON" else [piece])
     return [p for p in (x.strip() for x in parts) if p]
 
 

@@ -622,3 +622,34 @@ def test_a_role_keeps_its_place_name_whole():
         [("Hong Kong", "GPE"), ("Carrie Lam", "PERSON")],
     )
     assert by_name(resolve_actors(doc))["Carrie Lam"].role == "Hong Kong Chief Executive"
+
+
+def test_split_entity_keeps_an_organisations_own_in_and_cuts_ordinals_and_pairs():
+    osce = "Organisation for Security and Cooperation in Europe"
+    assert split_entity(osce, "ORG") == [osce]
+    assert split_entity("Yorkshire at Headingley", "PERSON") == ["Yorkshire", "Headingley"]
+    assert split_entity("Robert Pires 46th", "PERSON") == ["Robert Pires"]
+    assert split_entity("Laurent Cabannes and Laurent Benezech", "PERSON") == [
+        "Laurent Cabannes",
+        "Laurent Benezech",
+    ]
+    assert split_entity("St Johnstone v", "ORG") == ["St Johnstone"]
+
+
+def test_a_date_word_before_a_name_is_not_part_of_it():
+    assert clean_name("August National Association of Purchasing Management", "ORG") == (
+        "National Association of Purchasing Management",
+        "",
+    )
+    assert clean_name("May", "PERSON") == ("May", "")
+
+
+def test_a_nationality_or_ordinary_word_before_a_full_name_is_a_description():
+    doc = annotate(
+        "American Dennis Mitchell won the race.\n"
+        "Fullback Andre Joubert scored, and the fullback was cheered.",
+        [("American Dennis Mitchell", "PERSON"), ("Fullback Andre Joubert", "PERSON")],
+    )
+    actors = by_name(resolve_actors(doc))
+    assert {"Dennis Mitchell", "Andre Joubert"} <= set(actors)
+    assert actors["Andre Joubert"].role == "Fullback"
