@@ -136,3 +136,27 @@ def looks_like_caption(text: str) -> bool:
 
 def word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
+
+
+# What marks a sentence as the writer's view or guess rather than the report: hedges and
+# speculation, the writer or reader in person ("I", "we", "you") outside quoted words, and an
+# exclamation. Quoted remarks are someone's words on the record, so they are left out first.
+_QUOTED = re.compile(
+    r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’|(?:^|(?<=\s))'(?:[^']|'(?=\w))+'(?=[\s,.;:!?]|$)"
+)
+_HEDGE = re.compile(
+    r"\b(?:probably|perhaps|maybe|arguably|surely|presumably|apparently|supposedly|"
+    r"seemingly|of course|needless to say|let's|imagine)\b|!",
+    re.IGNORECASE,
+)
+# Case matters here: "US" is a country, "us" the writer.
+_IN_PERSON = re.compile(
+    r"\b(?:I|I'm|I've|I'd|[Mm]e|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've|us|[Oo]ur|"
+    r"[Yy]ou|[Yy]ou're|[Yy]ou've|[Yy]our)\b"
+)
+
+
+def is_opinion(text: str) -> bool:
+    """True for speculation, first or second person outside quotes, or an exclamation."""
+    said = _QUOTED.sub(" ", text)
+    return bool(_HEDGE.search(said) or _IN_PERSON.search(said))

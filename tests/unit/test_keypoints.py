@@ -8,11 +8,12 @@ import pytest
 
 from bot.briefing.keypoints import select_key_points
 from bot.briefing.model import AnnotatedText, Sentence, Token
-from bot.briefing.text import is_boilerplate, lead_matter_end
+from bot.briefing.text import is_boilerplate, is_opinion, lead_matter_end
 
 VERB_WORDS = """passed said voted approved announced warned rose fell signed cut expects gathered
 is was were has have will get called reported added shows agreed spend follows struck went
-praised mark like do think came grew raised made had expected opened sang carry build cost"""
+praised mark like do think came grew raised made had expected opened sang carry build cost
+refer continue pour killed injured arrested charged"""
 STOP_WORDS = (
     "the a an of to in on and for by at with is was were has have will it its that this our"
 )
@@ -149,6 +150,46 @@ def test_limit_and_empty_input():
     assert len(select_key_points(annotate(STORY), limit=2)) == 2
     assert select_key_points(annotate(STORY), limit=0) == ()
     assert select_key_points(annotate("")) == ()
+
+
+def test_speculation_gives_way_to_the_fact_after_it():
+    text = (
+        "Police arrested 3 men after a fire destroyed 12 homes in the town on Friday.\n"
+        "The band's song about the fire probably doesn't refer to the town at all.\n"
+        "Officers charged 2 of the men with arson and released 1 of them on bail.\n"
+        "Residents said the fire started in a shed behind the market square.\n"
+    )
+    texts = [kp.text for kp in select_key_points(annotate(text))]
+    assert texts.index(
+        "Officers charged 2 of the men with arson and released 1 of them on bail."
+    ) < (texts.index("The band's song about the fire probably doesn't refer to the town at all."))
+
+
+def test_a_hook_that_states_no_fact_is_left_out_of_the_first_three():
+    text = (
+        "Police arrested 3 men after a fire destroyed 12 homes in the town on Friday.\n"
+        "Officers charged 2 of the men with arson and released 1 of them on bail.\n"
+        "The authorities continue to pour fuel on the fire of public anger.\n"
+        "Firefighters said 40 people were moved to 2 schools near the town overnight.\n"
+    )
+    texts = [kp.text for kp in select_key_points(annotate(text), limit=3)]
+    assert "The authorities continue to pour fuel on the fire of public anger." not in texts
+    assert texts[-1].startswith("Firefighters said 40 people")
+
+
+@pytest.mark.parametrize(
+    ("line", "opinion"),
+    [
+        ("The Corrs' song \"Breathless\" probably doesn't refer to a duvet.", True),
+        ("You won't believe what happened next in the town hall!", True),
+        ("We should all be worried about what the council has done.", True),
+        ("The US said it would send 300 troops to the border on Monday.", False),
+        ("'We will rebuild every home,' the mayor said on Friday.", False),
+        ('He said "our town will recover" before leaving for London.', False),
+    ],
+)
+def test_opinion_is_the_writer_speaking_not_a_quoted_speaker(line, opinion):
+    assert is_opinion(line) is opinion
 
 
 @pytest.mark.parametrize(
