@@ -82,7 +82,8 @@ def rank_actors(
 def _join_variants(entries: dict[str, _Entry]) -> list[_Entry]:
     """A person's shorter names join the one fuller name they fit: "Owen Dempsey" and
     "Dempsey" join "Owen John Dempsey", even where one article took a lone surname for an
-    organisation; an ambiguous short name stays apart."""
+    organisation; a one-word body joins the one longer body it opens or ends; an ambiguous
+    short name stays apart."""
     people = [k for k, e in entries.items() if ActorType.PERSON in e.types]
     surnames = [k for k, e in entries.items() if " " not in k and ActorType.PLACE not in e.types]
     into: dict[str, str] = {}
@@ -92,6 +93,12 @@ def _join_variants(entries: dict[str, _Entry]) -> list[_Entry]:
             into[k] = fuller[0]
         elif fuller and all(_fits(a, b) or _fits(b, a) for a in fuller for b in fuller):
             into[k] = max(fuller, key=lambda o: len(o.split()))
+    orgs = [k for k, e in entries.items() if e.type is ActorType.ORGANIZATION]
+    for k in orgs:
+        # "Commission" beside "European Commission": the one longer body it opens or ends.
+        heads = [o for o in orgs if " " in o and k in (o.split()[0], o.split()[-1])]
+        if " " not in k and len(heads) == 1 and k not in into:
+            into[k] = heads[0]
     out: dict[str, _Entry] = {}
     for k, e in entries.items():
         root = k

@@ -215,6 +215,17 @@ def test_a_name_typed_differently_by_two_articles_is_listed_once() -> None:
     assert rank_actors(arts, 6) == (ActorCount("Ofgem", ORG, 3),)
 
 
+def test_a_body_named_in_short_joins_its_full_name() -> None:
+    arts = [
+        article("a", actors=[actor("European Commission", ORG), actor("Kremlin", ORG)]),
+        article("b", actors=[actor("Commission", ORG)]),
+    ]
+    assert rank_actors(arts, 6) == (
+        ActorCount("European Commission", ORG, 2),
+        ActorCount("Kremlin", ORG, 1),
+    )
+
+
 def test_names_only_quoted_are_left_out_of_who() -> None:
     quoted = article(
         "Library opens in Wigan",
