@@ -95,7 +95,10 @@ def _merge(
 
 
 def attach_strays(
-    group: list[int], similar: Mapping[tuple[int, int], float], floor: float
+    group: list[int],
+    similar: Mapping[tuple[int, int], float],
+    floor: float,
+    margin: float = 1.0,
 ) -> list[int]:
     """Each item left alone joins the group (of two or more) it is most similar to on
     average, when that mean is at least ``floor``: a report worded unlike the others of
@@ -106,12 +109,14 @@ def attach_strays(
     sums: dict[int, dict[int, float]] = {}
     for (i, j), s in similar.items():
         for one, other in ((i, j), (j, i)):
-            if sizes[group[one]] == 1 and sizes[group[other]] > 1:
+            if sizes[group[one]] == 1:
                 row = sums.setdefault(one, {})
                 row[group[other]] = row.get(group[other], 0.0) + s
     out = list(group)
     for item, row in sums.items():
-        mean, best = max((s / sizes[g], -g) for g, s in row.items())
-        if mean >= floor:
+        ranked = sorted(((s / sizes[g], -g) for g, s in row.items()), reverse=True)
+        mean, best = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
+        if sizes[-best] > 1 and mean >= floor and mean >= margin * runner_up:
             out[item] = -best
     return out

@@ -14,11 +14,14 @@ from bot.briefing.model import ActorType, ArticleView, CitedPoint
 STORY_WINDOW = timedelta(days=4)
 # Two groups of articles are one story when their mean TF-IDF cosine is at least this.
 # Chosen by split halves on the ECB+ dev topics (benchmarks/quality.py --only stories).
-SAME_STORY = 0.15
-W_ACTOR = 4  # a named actor counts as this many words: names identify an event best
+SAME_STORY = 0.20
+SALIENCE_BASE = 0.25  # an actor weighs by this plus its salience: incidental names add little
+W_ACTOR = 3  # a named actor counts as this many words: names identify an event best
+MEMBER_FLOOR = 0.5  # every member of a merged group is this close (x SAME_STORY) to the other
 STRAY = 0.5  # an article left alone joins a story it is this close to, relative to SAME_STORY
+STRAY_MARGIN = 1.5  # ...and at least this many times closer than to anything else
 PROTAGONIST = 0.5  # salience from which a person is what an article is about
-OTHER_PROTAGONISTS = 0.3  # similarity kept when each names a protagonist the other never does
+OTHER_PROTAGONISTS = 0.5  # similarity kept when each names a protagonist the other never does
 KEY_POINTS_READ = 5  # the first key points carry the event; later ones wander
 SAME_POINT = 0.5  # word overlap above which two key points say the same thing
 HEADLINE_ONLY = 0.8  # share of a point's words in the headline above which it adds nothing
@@ -130,8 +133,9 @@ def _features(article: ArticleView) -> Counter[str]:
     for kp in article.key_points[:KEY_POINTS_READ]:
         bag.update("w:" + w for w in words(kp.text))
     for actor in article.actors:
-        if actor.type is not ActorType.GROUP:
-            bag["a:" + actor.name.lower()] += W_ACTOR
+        weight = W_ACTOR * (SALIENCE_BASE + actor.salience)
+        if actor.type is not ActorType.GROUP and weight > 0:
+            bag["a:" + actor.name.lower()] += weight
     for text in texts:
         bag.update("n:" + n for n in _NUMBER.findall(text))
     return bag
@@ -144,7 +148,7 @@ def _weighted(bags: Sequence[Counter[str]]) -> list[dict[str, float]]:
     n = len(bags)
     out = []
     for bag in bags:
-        vec = {k: (1.0 + math.log(v)) * _idf(n, df[k]) for k, v in bag.items()}
+        vec = {k: _tf(v) * _idf(n, df[k]) for k, v in bag.items()}
         norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
         out.append({k: x / norm for k, x in vec.items()})
     return out
@@ -223,7 +227,10 @@ def group_stories(articles: Sequence[ArticleView]) -> list[list[ArticleView]]:
     """
     similar = story_similarities(articles)
     group = attach_strays(
-        average_link(len(articles), similar, SAME_STORY), similar, STRAY * SAME_STORY
+        average_link(len(articles), similar, SAME_STORY, MEMBER_FLOOR),
+        similar,
+        STRAY * SAME_STORY,
+        STRAY_MARGIN,
     )
     groups: dict[int, list[ArticleView]] = {}
     for i, a in enumerate(articles):  # a group's key is first set by its first member
@@ -278,7 +285,14 @@ def _host(url: str) -> str:
 
 
 IDF_FLOOR = 1.0
+BACKGROUND = 200
+
+
+def _tf(count: float) -> float:
+    """Sublinear above one (a word said ten times is not ten times the evidence); a
+    fractional weight (a name of low salience) counts as it is."""
+    return 1.0 + math.log(count) if count >= 1 else count
 
 
 def _idf(n: int, df: int) -> float:
-    return math.log((n + 1) / (df + 1)) + IDF_FLOOR
+    return math.log((n + BACKGROUND + 1) / (df + 1)) + IDF_FLOOR

@@ -320,6 +320,7 @@ def test_two_quakes_and_a_roundup_of_both_stay_two_stories() -> None:
         [
             "The quake struck 40 km off the coast of Sumatra early on Tuesday, officials said.",
             "Indonesia's disaster agency said two fishermen were missing near Padang.",
+            "Schools along the west coast were closed while engineers checked their walls.",
         ],
         actors=[actor("Sumatra", PLACE), actor("Indonesia", PLACE)],
         outlet="Outlet A",
@@ -329,6 +330,7 @@ def test_two_quakes_and_a_roundup_of_both_stay_two_stories() -> None:
         [
             "Buildings shook in Padang after the 6.1 quake off Sumatra on Tuesday.",
             "No tsunami warning was issued, the Indonesian geophysics agency said.",
+            "Fishing boats returned to harbour and ferries to Mentawai were suspended.",
         ],
         actors=[actor("Sumatra", PLACE), actor("Padang", PLACE)],
         outlet="Outlet B",
@@ -338,6 +340,7 @@ def test_two_quakes_and_a_roundup_of_both_stay_two_stories() -> None:
         [
             "The 5.4 quake hit near Talca, Chile, on Wednesday, with no damage reported.",
             "Chile's emergency office said power was cut for 3,000 homes in Maule.",
+            "The copper mines of the region kept working, their operators said.",
         ],
         actors=[actor("Chile", PLACE), actor("Talca", PLACE)],
         outlet="Outlet C",
@@ -347,6 +350,7 @@ def test_two_quakes_and_a_roundup_of_both_stay_two_stories() -> None:
         [
             "Residents of Talca felt the 5.4 quake in central Chile on Wednesday.",
             "Power returned to most of the Maule region by the evening.",
+            "Santiago's metro ran normally after a short inspection of its tunnels.",
         ],
         actors=[actor("Chile", PLACE), actor("Talca", PLACE)],
         outlet="Outlet D",
