@@ -28,7 +28,6 @@ W_SHARES = 0.6
 W_OUTLETS = 0.8
 
 
-
 def story_score(articles: Sequence[ArticleView], now: datetime) -> float:
     """Shares by the team, outlets reporting it, topic match, recency: more is higher."""
     shares = sum(max(1, len(a.shares)) for a in articles)

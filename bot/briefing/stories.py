@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from bot.briefing.clustering import attach_strays, average_link
@@ -123,25 +123,27 @@ def words(text: str) -> list[str]:
     return [w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP]
 
 
-def _features(article: ArticleView) -> Counter[str]:
+def _features(article: ArticleView) -> dict[str, float]:
     """What identifies an article's event: its words (the headline twice, then its first
     key points), the people, organisations and places it names, and its numbers."""
-    bag: Counter[str] = Counter()
+    bag: defaultdict[str, float] = defaultdict(float)
     texts = [article.title, *(kp.text for kp in article.key_points[:KEY_POINTS_READ])]
     for w in words(article.title):
         bag["w:" + w] += 2
     for kp in article.key_points[:KEY_POINTS_READ]:
-        bag.update("w:" + w for w in words(kp.text))
+        for w in words(kp.text):
+            bag["w:" + w] += 1
     for actor in article.actors:
         weight = W_ACTOR * (SALIENCE_BASE + actor.salience)
         if actor.type is not ActorType.GROUP and weight > 0:
             bag["a:" + actor.name.lower()] += weight
     for text in texts:
-        bag.update("n:" + n for n in _NUMBER.findall(text))
-    return bag
+        for n in _NUMBER.findall(text):
+            bag["n:" + n] += 1
+    return dict(bag)
 
 
-def _weighted(bags: Sequence[Counter[str]]) -> list[dict[str, float]]:
+def _weighted(bags: Sequence[Mapping[str, float]]) -> list[dict[str, float]]:
     """TF-IDF over the articles at hand, unit length: what every article of a topic says
     weighs little beside what only some of them say (an event's names, places, numbers)."""
     df: Counter[str] = Counter(k for bag in bags for k in bag)

@@ -309,16 +309,22 @@ def test_an_actor_first_stored_by_surname_takes_the_full_name_later(app):
 
     person = ActorType.PERSON
     store_analysed(
-        app, "https://a.example/1", "Steel tariff threat", [Actor("Trump", person, mentions=2)]
+        app,
+        "https://a.example/1",
+        "Steel tariff threat",
+        [Actor("Trump", person, mentions=2, salience=0.7)],
     )
     store_analysed(
         app,
         "https://b.example/2",
         "Steel tariffs signed",
-        [Actor("Donald Trump", person, ("Trump",), mentions=3, role="President")],
+        [Actor("Donald Trump", person, ("Trump",), mentions=3, role="President", salience=0.7)],
     )
     store_analysed(
-        app, "https://c.example/3", "Steel makers react", [Actor("Melania Trump", person)]
+        app,
+        "https://c.example/3",
+        "Steel makers react",
+        [Actor("Melania Trump", person, salience=0.4)],
     )
     briefing = brief(store=app.store, topic="steel", now=NOW, since=timedelta(days=7))
     people = {(a.name, a.articles) for a in briefing.leading_actors}
@@ -330,8 +336,15 @@ def test_an_acronym_and_its_long_form_are_one_organisation_across_articles(app):
     from bot.briefing.model import Actor, ActorType
 
     org = ActorType.ORGANIZATION
-    store_analysed(app, "https://a.example/eu", "Steel quota talks", [Actor("EU", org)])
-    store_analysed(app, "https://b.example/eu", "Steel quota deal", [Actor("European Union", org)])
+    store_analysed(
+        app, "https://a.example/eu", "Steel quota talks", [Actor("EU", org, salience=0.7)]
+    )
+    store_analysed(
+        app,
+        "https://b.example/eu",
+        "Steel quota deal",
+        [Actor("European Union", org, salience=0.7)],
+    )
     leaders = brief(store=app.store, topic="steel", now=NOW, since=timedelta(days=7)).leading_actors
     assert [(a.name, a.articles) for a in leaders] == [("European Union", 2)]
 
