@@ -68,6 +68,7 @@ class PageContent:
     language: str | None = None
     quality: TextQuality = TextQuality.FULL
     description: str | None = None
+    page_url: str | None = None  # the address the page declares (canonical link, og:url)
 
 
 @dataclass(frozen=True, slots=True)

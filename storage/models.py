@@ -61,6 +61,8 @@ class Article(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text, default="")
     extraction: Mapped[str | None] = mapped_column(String(16))  # full, partial, metadata
+    # Added in 0007: the address the page declares (canonical link, og:url), canonicalised.
+    page_url: Mapped[str | None] = mapped_column(String(2048))
     status: Mapped[str] = mapped_column(String(16), default=ArticleStatus.PENDING, index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

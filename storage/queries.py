@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from bot.briefing.model import Actor, ActorType, ArticleView, KeyPoint, ShareInfo
-from bot.briefing.status import ArticleStatus
+from bot.briefing.status import ArticleStatus, TextQuality
 from storage.models import ActorRow, Article, ArticleActor, KeyPointRow, Share
 
 # The most matches one search hands to the composer. A safety limit only: a 7-day window of
@@ -155,6 +155,8 @@ def _views(
             Article.outlet,
             Article.published_at,
             Article.text,
+            Article.extraction,
+            Article.page_url,
         ).where(Article.id.in_(wanted), Article.status == ArticleStatus.DONE)
     )
     by_id = {
@@ -169,6 +171,8 @@ def _views(
             actors=tuple(actors.get(r.id, ())),
             shares=tuple(shares[r.id]),
             text=r.text,
+            extraction=TextQuality(r.extraction) if r.extraction else TextQuality.FULL,
+            same_as=r.page_url or "",
         )
         for r in rows
     }

@@ -158,6 +158,7 @@ class SqlStore(ArticleQueue):
             page.language,
         )
         article.extraction = page.quality
+        article.page_url = page.page_url
         article.status, article.failure_reason = ArticleStatus.DONE, None
         article.fetched_at, article.claimed_until, article.next_attempt_at = now, None, None
         article.claimed_by = None

@@ -6,6 +6,7 @@ import math
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
+from bot.briefing.duplicates import one_per_article
 from bot.briefing.model import ArticleView, Briefing, Story
 from bot.briefing.status import StoryStatus
 from bot.briefing.stories import best_points, group_stories, story_key
@@ -60,7 +61,7 @@ def compose_briefing(
     than new; ``known_actors`` (names an earlier briefing already showed) lets the briefing
     point out actors new to the topic. Without them nothing is marked.
     """
-    articles = [a for a in articles if a.relevance >= MIN_RELEVANCE]
+    articles = one_per_article([a for a in articles if a.relevance >= MIN_RELEVANCE])
     ordered = sorted(articles, key=lambda a: (-a.relevance, -a.first_shared_at.timestamp(), a.id))
     stories = []
     for group in group_stories(ordered):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.briefing.status import StoryStatus
+from bot.briefing.status import StoryStatus, TextQuality
 
 
 class ActorType(StrEnum):
@@ -116,6 +116,8 @@ class ArticleView:
     text: str = ""
     relevance: float = 0.0  # topic match strength, 0..1
     matched: tuple[str, ...] = ()  # terms or actors that made it match
+    extraction: TextQuality = TextQuality.FULL  # partial or metadata: a teaser, not the article
+    same_as: str = ""  # the address the page declares, when it has one (canonical link, og:url)
 
 
 @dataclass(frozen=True, slots=True)

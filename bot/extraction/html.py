@@ -19,8 +19,9 @@ import re
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
+from bot.briefing.links import canonical_url
 from bot.briefing.status import TextQuality
 from bot.errors import ExtractionError
 from bot.ports import FetchedPage, PageContent
@@ -81,7 +82,35 @@ def extract_article(html: str | bytes, url: str = "") -> PageContent:
         language=_clean(getattr(meta, "language", None)),
         description=description,
         quality=quality,
+        page_url=_declared_url(html, url),
     )
+
+
+def _declared_url(html: str, url: str) -> str | None:
+    """The page's own address (its canonical link, else og:url), canonicalised and resolved
+    against ``url``; none when it names no article (a site whose every page declares its home
+    page) or is not http(s)."""
+    import lxml.html
+
+    end = html.lower().find("</head>")
+    try:
+        head = lxml.html.fromstring(html[: end + 7] if end > 0 else html[:200_000])
+    except Exception:  # lxml on hostile markup: no declared address
+        return None
+    found = head.xpath(
+        '//link[contains(concat(" ", translate(@rel, "CANONICAL", "canonical"), " "),'
+        ' " canonical ")]/@href'
+    ) + head.xpath('//meta[@property="og:url"]/@content')
+    for declared in (str(d).strip() for d in found):
+        if not declared:
+            continue
+        try:
+            address = canonical_url(urljoin(url, declared) if url else declared)
+        except ValueError:
+            continue
+        if urlsplit(address).path.strip("/"):
+            return address
+    return None
 
 
 def _as_text(html: str | bytes) -> tuple[str, bool]:
