@@ -111,6 +111,22 @@ def test_two_pages_become_articles_with_points_actors_and_a_briefing(app, server
     assert {"kyiv", "ukrainian"} & {m.lower() for m in briefing.matched}
 
 
+def test_an_article_shared_through_its_amp_copy_and_its_own_address_is_one_source(app, server):
+    page = server.add("/world/kyiv-power", KYIV_PAGE)
+    amp = server.add(
+        "/amp/world/kyiv-power",
+        KYIV_PAGE.replace(
+            "<title>", '<link rel="canonical" href="/world/kyiv-power"><title>', 1
+        ).replace("Engineers restored power", "<b>Engineers</b> restored power"),
+    )
+    ingest(app, [page], share(hours_ago=3, user="U1"))
+    ingest(app, [amp], share(hours_ago=1, user="U2"))
+    briefing = brief(store=app.store, topic="ukraine", now=NOW, since=timedelta(days=7))
+    [story] = briefing.stories
+    assert story.sources == 1 and len(story.articles) == 1, "two links, one article"
+    assert set(story.shared_by) == {"U1", "U2"} and briefing.article_count == 1
+
+
 def test_a_known_link_adds_a_share_and_fetches_nothing(app, server):
     url = server.add("/a", KYIV_PAGE)
     ingest(app, [url], share(hours_ago=5, user="U1"))
