@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from bot.briefing.links import canonical_url
 from bot.briefing.model import ArticleView
+from bot.briefing.similarity import DisjointSets
 from bot.briefing.status import TextQuality
 
 # Two texts are the same article when this share of their word triples is common to both
@@ -33,13 +34,13 @@ def one_per_article(articles: Sequence[ArticleView]) -> list[ArticleView]:
     of each set's first member; a view's shares are all of its copies' shares."""
     if len(articles) < 2:
         return list(articles)
-    sets = _Sets(len(articles))
+    sets = DisjointSets(range(len(articles)))
     by_address: dict[str, int] = {}
     for i, a in enumerate(articles):
         for address in _addresses(a):
             j = by_address.setdefault(address, i)
             if j != i:
-                sets.union(i, j)
+                sets.join(j, i)
     # Near-identical texts: copies of one text have the same headline or the same first key
     # point, so only those pairs are compared word for word.
     by_opening: dict[str, list[int]] = {}
@@ -50,11 +51,11 @@ def one_per_article(articles: Sequence[ArticleView]) -> list[ArticleView]:
     for members in by_opening.values():
         for x, i in enumerate(members):
             for j in members[x + 1 :]:
-                if sets.find(i) != sets.find(j) and _same_text(articles, shingles, i, j):
-                    sets.union(i, j)
+                if sets.root(i) != sets.root(j) and _same_text(articles, shingles, i, j):
+                    sets.join(j, i)
     groups: dict[int, list[ArticleView]] = {}
     for i, a in enumerate(articles):
-        groups.setdefault(sets.find(i), []).append(a)
+        groups.setdefault(sets.root(i), []).append(a)
     return [_fold(members) for members in groups.values()]
 
 
@@ -110,21 +111,3 @@ def _fold(copies: list[ArticleView]) -> ArticleView:
         relevance=max(a.relevance for a in copies),
         matched=tuple(dict.fromkeys(m for a in copies for m in a.matched)),
     )
-
-
-class _Sets:
-    """Disjoint sets over 0..n-1 (union by pointing the later root at the earlier one)."""
-
-    def __init__(self, n: int) -> None:
-        self._parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self._parent[i] != i:
-            self._parent[i] = self._parent[self._parent[i]]
-            i = self._parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        a, b = self.find(i), self.find(j)
-        if a != b:
-            self._parent[max(a, b)] = min(a, b)
