@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.briefing.model import Briefing, Story
+from bot.briefing.model import Briefing, CitedPoint, Story
 from bot.briefing.mrkdwn import channel, clip, cut, date, escape, link, user
 from bot.briefing.render import (
     actor_label,
     heading,
     matched_label,
     more_stories,
+    point_sources,
+    reading_note,
     render_text,
     sources_label,
     status_tag,
@@ -53,16 +55,22 @@ def context(mrkdwn: str) -> Block:
 
 def story_blocks(number: int, story: Story) -> list[Block]:
     tag = f"  `{status_tag(story)}`" if status_tag(story) else ""
-    lines = [
-        f"*{number}. {link(story.url, clip(story.headline, 300))}*{tag}  _{sources_label(story)}_"
-    ]
-    lines += [f"• {escape(p.text)} ({link(p.url, p.outlet or 'source')})" for p in story.points]
+    note = f" · _{escape(reading_note(story))}_" if reading_note(story) else ""
+    headline = link(story.url, clip(story.headline, 300))
+    lines = [f"*{number}. {headline}*{tag}  _{sources_label(story)}_{note}"]
+    lines += [point_line(p) for p in story.points]
     blocks = [section(_fit_lines(lines))]
     who = " · ".join(escape(actor_label(a)) for a in story.actors)
     meta = " | ".join(x for x in (f"Who: {who}" if who else "", shared_line(story)) if x)
     if meta:
         blocks.append(context(meta))
     return blocks
+
+
+def point_line(p: CitedPoint) -> str:
+    """ "• The sentence. (<url|Outlet A>) _3 sources_": the count only when others agree."""
+    count = f" _{escape(point_sources(p))}_" if point_sources(p) else ""
+    return f"• {escape(p.text)} ({link(p.url, p.outlet or 'source')}){count}"
 
 
 def shared_line(story: Story) -> str:

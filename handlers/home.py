@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bot.briefing.compose import compose_briefing
 from bot.briefing.model import Story
 from bot.briefing.mrkdwn import clip, escape, link
+from bot.briefing.render import reading_note
 from handlers.blocks import Block, context, header, section
 from handlers.context import Deps, just_ack
 from handlers.errors import reported
@@ -57,6 +58,8 @@ def story_row(story: Story) -> Block:
     sources = f"{story.sources} source{'s' if story.sources != 1 else ''}"
     who = ", ".join(a.name for a in story.actors[:4])
     line = f"*{link(story.url, clip(story.headline, 300))}* · {sources}"
+    if reading_note(story):
+        line += f" · _{escape(reading_note(story))}_"
     return section(line + (f"\n{escape(who)}" if who else ""))
 
 

@@ -125,6 +125,7 @@ class CitedPoint:
     text: str
     url: str
     outlet: str
+    sources: int = 1  # distinct outlets of the story that state this fact (corroboration)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +150,13 @@ class Story:
     @property
     def sources(self) -> int:
         return len({a.outlet or a.url for a in self.articles})
+
+    @property
+    def reading(self) -> TextQuality:
+        """How much of the story Briefbot could read: its fullest article's text. Partial
+        or metadata means the reader sees a teaser or a description, not the articles."""
+        order = (TextQuality.FULL, TextQuality.PARTIAL, TextQuality.METADATA)
+        return min((a.extraction for a in self.articles), key=order.index, default=order[0])
 
 
 @dataclass(frozen=True, slots=True)

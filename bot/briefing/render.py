@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from bot.briefing.model import ActorCount, Briefing, Story
+from bot.briefing.corroboration import SHOWN_FROM
+from bot.briefing.model import ActorCount, Briefing, CitedPoint, Story
+from bot.briefing.status import TextQuality
 
 
 def heading(b: Briefing) -> str:
@@ -46,15 +48,32 @@ def sources_label(s: Story) -> str:
     return f"{s.sources} source{'s' if s.sources != 1 else ''}"
 
 
+def point_sources(p: CitedPoint) -> str:
+    """ "3 sources" when other outlets state the point's fact too; "" when only its own does."""
+    return f"{p.sources} sources" if p.sources >= SHOWN_FROM else ""
+
+
+def reading_note(s: Story) -> str:
+    """What the reader is missing when no article of the story could be read in full."""
+    several = len(s.articles) > 1
+    if s.reading is TextQuality.PARTIAL:
+        return f"read in part: the full {'articles' if several else 'article'} could not be read"
+    if s.reading is TextQuality.METADATA:
+        return "headlines and summaries only" if several else "headline and summary only"
+    return ""
+
+
 def render_text(b: Briefing, *, width: int = 100) -> str:
     if b.is_empty:
         return b.empty_message
     out = [heading(b), ""]
     for i, s in enumerate(b.stories, 1):
         tag = f"  [{status_tag(s)}]" if status_tag(s) else ""
-        out.append(f"{i}. {s.headline}{tag}  ({sources_label(s)})")
+        note = f"  ({reading_note(s)})" if reading_note(s) else ""
+        out.append(f"{i}. {s.headline}{tag}  ({sources_label(s)}){note}")
         for p in s.points:
-            out.extend(_wrap(f"• {p.text} <{p.url}>", width, "   ", "     "))
+            count = f" ({point_sources(p)})" if point_sources(p) else ""
+            out.extend(_wrap(f"• {p.text}{count} <{p.url}>", width, "   ", "     "))
         if s.actors:
             who = " · ".join(actor_label(a) for a in s.actors)
             out.extend(_wrap(f"Who: {who}", width, "   ", "        "))
@@ -95,8 +114,11 @@ def render_markdown(b: Briefing) -> str:
     out = [f"## {heading(b)}", ""]
     for i, s in enumerate(b.stories, 1):
         tag = f" **{status_tag(s)}**" if status_tag(s) else ""
-        out.append(f"### {i}. [{_md(s.headline)}]({s.url}){tag} · {sources_label(s)}")
-        out.extend(f"- {_md(p.text)} ([{_md(p.outlet)}]({p.url}))" for p in s.points)
+        note = f" · _{reading_note(s)}_" if reading_note(s) else ""
+        out.append(f"### {i}. [{_md(s.headline)}]({s.url}){tag} · {sources_label(s)}{note}")
+        for p in s.points:
+            count = f" _{point_sources(p)}_" if point_sources(p) else ""
+            out.append(f"- {_md(p.text)} ([{_md(p.outlet)}]({p.url})){count}")
         if s.actors:
             out.append(f"\n*Who:* {' · '.join(_md(actor_label(a)) for a in s.actors)}")
         out.append("")
@@ -134,12 +156,15 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
                 "url": s.url,
                 "status": s.status or None,
                 "sources": s.sources,
+                "reading": str(s.reading),
+                "reading_note": reading_note(s) or None,
                 "articles": [
                     {"id": a.id, "url": a.url, "title": a.title, "outlet": a.outlet}
                     for a in s.articles
                 ],
                 "key_points": [
-                    {"text": p.text, "url": p.url, "outlet": p.outlet} for p in s.points
+                    {"text": p.text, "url": p.url, "outlet": p.outlet, "sources": p.sources}
+                    for p in s.points
                 ],
                 "actors": [actor(a) for a in s.actors],
                 "shared_by": list(s.shared_by),

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 
 from bot.briefing.clustering import attach_strays, average_link
+from bot.briefing.corroboration import corroborations
 from bot.briefing.model import ActorType, ArticleView, CitedPoint
 
 STORY_WINDOW = timedelta(days=4)
@@ -252,7 +253,8 @@ def best_points(
 
     Takes the articles' points in rounds (each article's best, then their second best...)
     so that a story told by several outlets shows more than one of them. A point that only
-    repeats the headline (a standfirst extracted with the body) is left out.
+    repeats the headline (a standfirst extracted with the body) is left out. Each point
+    carries how many of the story's outlets state its fact (``corroboration``).
     """
     chosen: list[CitedPoint] = []
     chosen_words: list[set[str]] = []
@@ -272,7 +274,8 @@ def best_points(
                 CitedPoint(text=text, url=article.url, outlet=article.outlet or _host(article.url))
             )
             chosen_words.append(ws)
-    return chosen
+    counts = corroborations(chosen, articles)
+    return [CitedPoint(p.text, p.url, p.outlet, n) for p, n in zip(chosen, counts, strict=True)]
 
 
 def _overlap(a: set[str], b: set[str]) -> float:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from bot.briefing.compose import compose_briefing
-from bot.briefing.model import ActorCount
+from bot.briefing.model import ActorCount, CitedPoint, Story
 from bot.briefing.render import briefing_json, render_markdown, render_text
+from bot.briefing.status import TextQuality
 from tests.unit.builders import NOW, ORG, PERSON, briefing, story
 
 MACRON = ActorCount("Emmanuel Macron", PERSON, 2, "French President")
@@ -107,6 +109,7 @@ def test_json_round_trips_and_keeps_citations() -> None:
         "text": "Macron and Starmer plan to visit Washington.",
         "url": "https://a.example/visit",
         "outlet": "Outlet A",
+        "sources": 1,
     }
     assert first["actors"][0] == {
         "name": "Emmanuel Macron",
@@ -124,3 +127,91 @@ def test_json_of_an_empty_briefing() -> None:
     assert json.loads(json.dumps(data)) == data
     assert data["stories"] == []
     assert data["empty_message"] == "Nothing on ukraine was shared in the last 7 days."
+
+
+# --- "3 sources" beside a point others state too; what a story built from teasers lacks ---
+
+TOLL = "The earthquake killed 40 people in Malatya."
+MAYOR = "The mayor asked for tents."
+QUAKE = replace(
+    story("Earthquake in Malatya", url="https://wire.example/quake", outlet="Wire One"),
+    points=(
+        CitedPoint(TOLL, "https://wire.example/quake", "Wire One", sources=3),
+        CitedPoint(MAYOR, "https://wire.example/quake", "Wire One"),
+    ),
+)
+
+
+def read_as(s: Story, *qualities: TextQuality) -> Story:
+    """The story told by one article of each quality (same outlet, distinct addresses)."""
+    [view] = s.articles
+    views = [
+        replace(view, id=view.id + n, url=f"{view.url}/{n}", extraction=q)
+        for n, q in enumerate(qualities)
+    ]
+    return replace(s, articles=tuple(views))
+
+
+def line_with(text: str, needle: str) -> str:
+    [line] = [line for line in text.splitlines() if needle in line]
+    return line
+
+
+def test_text_gives_the_count_beside_a_point_other_outlets_state() -> None:
+    text = render_text(briefing([QUAKE]))
+    assert f"   • {TOLL} (3 sources) <https://wire.example/quake>" in text.splitlines()
+    assert "sources)" not in line_with(text, MAYOR)
+    assert text.count("3 sources") == 1
+
+
+def test_markdown_gives_the_count_after_the_points_citation() -> None:
+    md = render_markdown(briefing([QUAKE]))
+    assert f"- {TOLL} ([Wire One](https://wire.example/quake)) _3 sources_" in md.splitlines()
+    assert "sources" not in line_with(md, MAYOR)
+
+
+def test_json_gives_every_point_its_count() -> None:
+    points = briefing_json(briefing([QUAKE]))["stories"][0]["key_points"]
+    assert [(p["text"], p["sources"]) for p in points] == [(TOLL, 3), (MAYOR, 1)]
+
+
+def test_a_story_read_only_in_part_says_so_beside_its_headline() -> None:
+    teaser = read_as(VISIT, TextQuality.PARTIAL)
+    b = briefing([teaser, SPENDING])
+    text = render_text(b)
+    assert line_with(text, "1. Macron").endswith(
+        "(1 source)  (read in part: the full article could not be read)"
+    )
+    assert "could not be read" not in line_with(text, "2. UK")
+    md = render_markdown(b)
+    assert line_with(md, "### 1.").endswith(
+        " · 1 source · _read in part: the full article could not be read_"
+    )
+    assert "read in part" not in line_with(md, "### 2.")
+    first, second = briefing_json(b)["stories"]
+    assert (first["reading"], first["reading_note"]) == (
+        "partial",
+        "read in part: the full article could not be read",
+    )
+    assert (second["reading"], second["reading_note"]) == ("full", None)
+
+
+def test_a_story_of_descriptions_only_says_headline_and_summary_only() -> None:
+    one = read_as(VISIT, TextQuality.METADATA)
+    headline = line_with(render_text(briefing([one])), "1. Macron")
+    assert headline.endswith("(1 source)  (headline and summary only)")
+    two = read_as(VISIT, TextQuality.METADATA, TextQuality.METADATA)
+    assert "(headlines and summaries only)" in render_text(briefing([two]))
+    assert briefing_json(briefing([two]))["stories"][0]["reading"] == "metadata"
+
+
+def test_one_article_read_in_full_is_enough_for_no_note() -> None:
+    mixed = read_as(VISIT, TextQuality.METADATA, TextQuality.FULL, TextQuality.PARTIAL)
+    assert mixed.reading is TextQuality.FULL
+    b = briefing([mixed])
+    assert "could not be read" not in render_text(b)
+    assert line_with(render_markdown(b), "### 1.").endswith("· 1 source")
+    assert briefing_json(b)["stories"][0]["reading_note"] is None
+    teasers = read_as(VISIT, TextQuality.METADATA, TextQuality.PARTIAL)
+    assert teasers.reading is TextQuality.PARTIAL
+    assert "read in part: the full articles could not be read" in render_text(briefing([teasers]))
