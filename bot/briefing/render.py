@@ -70,7 +70,7 @@ def render_text(b: Briefing, *, width: int = 100) -> str:
     for i, s in enumerate(b.stories, 1):
         tag = f"  [{status_tag(s)}]" if status_tag(s) else ""
         note = f"  ({reading_note(s)})" if reading_note(s) else ""
-        out.append(f"{i}. {s.headline}{tag}  ({sources_label(s)}){note}")
+        out.extend(_wrap(f"{i}. {s.headline}{tag}  ({sources_label(s)}){note}", width, "", "   "))
         for p in s.points:
             count = f" ({point_sources(p)})" if point_sources(p) else ""
             out.extend(_wrap(f"• {p.text}{count} <{p.url}>", width, "   ", "     "))

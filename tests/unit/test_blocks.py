@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
-from bot.briefing.model import ActorCount, Briefing, Story
+from bot.briefing.model import ActorCount, Briefing, CitedPoint, Story
 from bot.briefing.status import TextQuality
 from bot.ports import Capture
 from handlers.blocks import (
@@ -216,6 +216,15 @@ def briefings(draw: st.DrawFn) -> Briefing:
         )
         for i in range(n)
     ]
+    quality = draw(st.sampled_from(TextQuality))
+    stories = [
+        replace(
+            s,
+            articles=tuple(replace(a, extraction=quality) for a in s.articles),
+            points=tuple(replace(p, sources=draw(st.integers(1, 9))) for p in s.points),
+        )
+        for s in stories
+    ]
     return briefing(
         stories,
         topic=draw(_text).strip() or "x",
@@ -350,3 +359,35 @@ def test_a_story_says_who_shared_it_where_and_when_in_the_readers_time_zone() ->
     meta = " ".join(texts(blocks))
     assert "Shared by <@U0ANA>, <@U0BEN> in <#C1>" in meta
     assert "<!date^1739869920^{date_short_pretty} {time}|Tue 18 Feb 09:12 UTC>" in meta
+
+
+# --- corroboration and partial reading -------------------------------------------------
+
+
+def test_a_point_other_outlets_state_carries_its_count_after_its_link() -> None:
+    url = "https://wire.example/quake"
+    quake = replace(
+        story("Earthquake in Malatya", url=url, outlet="Wire One"),
+        points=(
+            CitedPoint("The earthquake killed 40 people & more.", url, "Wire One", sources=3),
+            CitedPoint("The mayor asked for tents.", url, "Wire One"),
+        ),
+    )
+    blocks, fallback = briefing_blocks(briefing([quake]))
+    check_limits(blocks)
+    lines = "\n".join(texts(blocks)).splitlines()
+    assert f"• The earthquake killed 40 people &amp; more. (<{url}|Wire One>) _3 sources_" in lines
+    assert f"• The mayor asked for tents. (<{url}|Wire One>)" in lines
+    assert fallback.count("3 sources") == 1
+
+
+def test_a_story_read_only_from_teasers_says_so_beside_its_headline() -> None:
+    teaser, whole = story("Pier to be rebuilt"), story("Harbour strike", url="https://o.example/2")
+    [view] = teaser.articles
+    teaser = replace(teaser, articles=(replace(view, extraction=TextQuality.METADATA),))
+    blocks, _ = briefing_blocks(briefing([teaser, whole]))
+    check_limits(blocks)
+    [first] = [t for t in texts(blocks) if t.startswith("*1. ")]
+    [second] = [t for t in texts(blocks) if t.startswith("*2. ")]
+    assert first.splitlines()[0].endswith("*  _1 source_ · _headline and summary only_")
+    assert second.splitlines()[0].endswith("*  _1 source_")

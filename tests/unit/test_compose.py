@@ -7,6 +7,8 @@ from typing import Any
 
 from bot.briefing.compose import compose_briefing, empty_message, rank_actors, story_score
 from bot.briefing.model import ActorCount, ArticleView, Briefing
+from bot.briefing.render import briefing_json, render_markdown, render_text
+from handlers.blocks import briefing_blocks
 from tests.unit.builders import GROUP, NOW, ORG, PERSON, PLACE, actor, article
 
 SINCE = NOW - timedelta(days=7)
@@ -270,3 +272,64 @@ def test_matched_terms_are_collected_without_repeats() -> None:
         ]
     )
     assert sorted(b.matched) == ["Volodymyr Zelensky", "kyiv", "ukraine"]
+
+
+# --- corroboration: how many outlets state each point's fact -----------------------------
+
+TOLL = "The earthquake killed 40 people in the province of Malatya on Monday."
+MAYOR = "The mayor of Malatya asked for tents and blankets."
+MALATYA = actor("Malatya", PLACE, salience=0.8)
+
+
+def quake(outlet: str, *key_points: str) -> ArticleView:
+    return article(
+        "Earthquake kills dozens in Malatya", key_points, outlet=outlet, actors=[MALATYA]
+    )
+
+
+def point_line(text: str, point: str) -> str:
+    [line] = [line for line in text.splitlines() if point[:30] in line]
+    return line
+
+
+def test_a_fact_three_outlets_report_shows_three_sources_beside_it_once() -> None:
+    b = brief(
+        [
+            quake("Wire One", TOLL, MAYOR),
+            quake(
+                "Daily Two", "At least 40 people were killed in Malatya province by Monday's quake."
+            ),
+            quake(
+                "Radio Three",
+                "Monday's earthquake killed 40 people across Malatya, officials said.",
+            ),
+            quake("Paper Four", "The earthquake killed 14 people in the province of Malatya."),
+        ]
+    )
+    [story] = b.stories
+    counts = {p.text: p.sources for p in story.points}
+    assert counts[TOLL] == 3, "the outlet reporting 14 dead does not state the same fact"
+    assert counts[MAYOR] == 1
+    text = render_text(b)
+    assert "(3 sources)" in point_line(text, TOLL) and text.count("3 sources") == 1
+    assert "sources" not in point_line(text, MAYOR)
+    assert "_3 sources_" in point_line(render_markdown(b), TOLL)
+    points = briefing_json(b)["stories"][0]["key_points"]
+    assert {p["text"]: p["sources"] for p in points} == counts
+    blocks, _ = briefing_blocks(b)
+    section = next(blk["text"]["text"] for blk in blocks if blk["type"] == "section")
+    assert point_line(section, TOLL).endswith("|Wire One>) _3 sources_")
+    assert point_line(section, MAYOR).endswith("|Wire One>)")
+
+
+def test_two_outlets_giving_different_numbers_are_not_counted_together() -> None:
+    b = brief(
+        [
+            quake("Wire One", TOLL),
+            quake("Paper Four", "The earthquake killed 14 people in the province of Malatya."),
+        ]
+    )
+    [story] = b.stories
+    assert story.sources == 2
+    assert [p.sources for p in story.points] == [1] * len(story.points)
+    assert "2 sources" not in "".join(point_line(render_text(b), p.text) for p in story.points)

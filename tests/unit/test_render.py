@@ -178,11 +178,16 @@ def test_json_gives_every_point_its_count() -> None:
 def test_a_story_read_only_in_part_says_so_beside_its_headline() -> None:
     teaser = read_as(VISIT, TextQuality.PARTIAL)
     b = briefing([teaser, SPENDING])
-    text = render_text(b)
+    text = render_text(b, width=200)
     assert line_with(text, "1. Macron").endswith(
         "(1 source)  (read in part: the full article could not be read)"
     )
     assert "could not be read" not in line_with(text, "2. UK")
+    narrow = render_text(b, width=60).splitlines()
+    assert narrow[2:4] == [
+        "1. Macron and Starmer head to Washington  [NEW]  (1 source)",
+        "   (read in part: the full article could not be read)",
+    ]
     md = render_markdown(b)
     assert line_with(md, "### 1.").endswith(
         " · 1 source · _read in part: the full article could not be read_"
@@ -214,4 +219,5 @@ def test_one_article_read_in_full_is_enough_for_no_note() -> None:
     assert briefing_json(b)["stories"][0]["reading_note"] is None
     teasers = read_as(VISIT, TextQuality.METADATA, TextQuality.PARTIAL)
     assert teasers.reading is TextQuality.PARTIAL
-    assert "read in part: the full articles could not be read" in render_text(briefing([teasers]))
+    plural = render_text(briefing([teasers]), width=200)
+    assert "(read in part: the full articles could not be read)" in plural
