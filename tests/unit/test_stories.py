@@ -365,3 +365,60 @@ def test_two_quakes_and_a_roundup_of_both_stay_two_stories() -> None:
     assert not any({"Outlet A", "Outlet C"} <= set(g) for g in groups), groups
     assert any({"Outlet A", "Outlet B"} <= set(g) for g in groups), groups
     assert any({"Outlet C", "Outlet D"} <= set(g) for g in groups), groups
+
+
+def test_four_outlets_on_one_event_are_one_story_however_each_words_its_headline() -> None:
+    bailey, boe = actor("Andrew Bailey", salience=0.8), actor("Bank of England", ORG, salience=0.9)
+    reports = [
+        article(
+            "Bank of England holds rates at 4.5% as inflation lingers",
+            [
+                "The Bank of England kept its main interest rate at 4.5% on Thursday.",
+                "Six of the nine policymakers voted to hold, three for a cut to 4.25%.",
+            ],
+            actors=[boe, bailey],
+            outlet="Ledger",
+        ),
+        article(
+            "Pound slides after split vote at Threadneedle Street",
+            [
+                "Sterling fell after the Bank of England left rates at 4.5% on a 6-3 vote.",
+                "Governor Andrew Bailey said cuts would come gradually.",
+            ],
+            actors=[boe, bailey, actor("Threadneedle Street", PLACE)],
+            outlet="Markets Daily",
+        ),
+        article(
+            "Bailey: no rush to cut borrowing costs",
+            [
+                "Andrew Bailey said the Bank would be careful after holding rates at 4.5%.",
+                "Three members of the Monetary Policy Committee wanted a cut to 4.25%.",
+            ],
+            actors=[bailey, boe, actor("Monetary Policy Committee", ORG)],
+            outlet="Courier",
+        ),
+        article(
+            "Mortgage holders wait longer for relief",
+            [
+                "Homeowners face months more of high repayments after the Bank of England "
+                "held its rate at 4.5% on Thursday in a 6-3 vote.",
+                "Lenders said fixed-rate deals were unlikely to fall before spring.",
+            ],
+            actors=[boe],
+            outlet="Home Money",
+        ),
+    ]
+    ecb = article(
+        "ECB cuts rates for a fourth time as growth stalls",
+        [
+            "The European Central Bank lowered its deposit rate to 2.75% on Thursday.",
+            "Christine Lagarde said further cuts were likely if inflation kept falling.",
+        ],
+        actors=[actor("European Central Bank", ORG, salience=0.9), actor("Christine Lagarde")],
+        outlet="Ledger",
+    )
+    groups = outlets(group_stories([reports[0], ecb, *reports[1:]]))
+    assert sorted(map(sorted, groups)) == [
+        ["Courier", "Home Money", "Ledger", "Markets Daily"],
+        ["Ledger"],
+    ], groups
