@@ -68,20 +68,29 @@ def render_text(b: Briefing, *, width: int = 100) -> str:
         return b.empty_message
     out = [heading(b), ""]
     for i, s in enumerate(b.stories, 1):
-        tag = f"  [{status_tag(s)}]" if status_tag(s) else ""
-        note = f"  ({reading_note(s)})" if reading_note(s) else ""
-        out.extend(_wrap(f"{i}. {s.headline}{tag}  ({sources_label(s)}){note}", width, "", "   "))
-        for p in s.points:
-            count = f" ({point_sources(p)})" if point_sources(p) else ""
-            out.extend(_wrap(f"• {p.text}{count} <{p.url}>", width, "   ", "     "))
-        if s.actors:
-            who = " · ".join(actor_label(a) for a in s.actors)
-            out.extend(_wrap(f"Who: {who}", width, "   ", "        "))
+        out.extend(_story_text(i, s, width))
         out.append("")
     if b.omitted_stories:
         out.extend([f"{more_stories(b.omitted_stories)}.", ""])
     out.extend(_footer(b, width))
     return "\n".join(out).rstrip() + "\n"
+
+
+def _story_text(number: int, s: Story, width: int) -> list[str]:
+    tag = f"  [{status_tag(s)}]" if status_tag(s) else ""
+    lines = [f"{number}. {s.headline}{tag}  ({sources_label(s)})"]
+    if note := reading_note(s):  # beside the headline, or whole on the line below it
+        if len(lines[-1]) + len(note) + 4 <= width:
+            lines[-1] += f"  ({note})"
+        else:
+            lines.extend(_wrap(f"({note})", width, "   ", "    "))
+    for p in s.points:
+        count = f" ({point_sources(p)})" if point_sources(p) else ""
+        lines.extend(_wrap(f"• {p.text}{count} <{p.url}>", width, "   ", "     "))
+    if s.actors:
+        who = " · ".join(actor_label(a) for a in s.actors)
+        lines.extend(_wrap(f"Who: {who}", width, "   ", "        "))
+    return lines
 
 
 def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
