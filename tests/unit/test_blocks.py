@@ -391,3 +391,14 @@ def test_a_story_read_only_from_teasers_says_so_beside_its_headline() -> None:
     [second] = [t for t in texts(blocks) if t.startswith("*2. ")]
     assert first.splitlines()[0].endswith("*  _1 source_ · _headline and summary only_")
     assert second.splitlines()[0].endswith("*  _1 source_")
+
+
+def test_an_app_home_row_notes_a_story_read_from_its_description_alone() -> None:
+    from handlers.home import story_row
+
+    plain = story("Pier <b> to be rebuilt")
+    [view] = plain.articles
+    summary = replace(plain, articles=(replace(view, extraction=TextQuality.METADATA),))
+    row = story_row(summary)["text"]["text"]
+    assert row.endswith("|Pier &lt;b&gt; to be rebuilt>* · 1 source · _headline and summary only_")
+    assert story_row(plain)["text"]["text"].endswith("* · 1 source")

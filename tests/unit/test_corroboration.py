@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from bot.briefing.corroboration import corroborations, outlets_stating, states
 from bot.briefing.model import ArticleView, CitedPoint, KeyPoint
+from bot.briefing.stories import best_points
 
 WHEN = datetime(2025, 2, 24, 9, 0, tzinfo=UTC)
 
@@ -100,3 +101,11 @@ def test_a_point_from_an_outlet_without_a_name_counts_its_host():
     )
     point = CitedPoint(text=TOLL, url=nameless.url, outlet="news.example")
     assert outlets_stating(point, [nameless, STORY[1]]) == {"news.example", "Daily Two"}
+
+
+def test_best_points_count_every_article_of_the_story_not_only_those_they_are_chosen_from():
+    [toll] = best_points(STORY, limit=1)
+    assert (toll.text, toll.outlet, toll.sources) == (TOLL, "Wire One", 3)
+    chosen = best_points(STORY, limit=3)
+    assert [p.sources for p in chosen] == [3, 1, 1]
+    assert [p.outlet for p in chosen] == ["Wire One", "Paper Four", "Wire One"]
