@@ -24,9 +24,10 @@ from bot.briefing.actor_context import (
     quote_spans,
     reads_as_common_noun,
     token_after,
+    tokens_before,
     used_in_lower_case,
 )
-from bot.briefing.gazetteer import PARTICLES
+from bot.briefing.gazetteer import PARTICLES, word_set
 from bot.briefing.layout import caps_lines, layout_mentions, overlaps
 from bot.briefing.model import Actor, ActorType, AnnotatedText, Mention
 from bot.briefing.names import HONORIFICS, clean_name, is_event, is_junk, name_key, split_entity
@@ -114,6 +115,8 @@ def _collect(
     cluster.trusted = cluster.trusted or trusted
     cluster.sentences.add(mention.sentence)
     cluster.first = min(cluster.first, mention.start)
+    if weight == 1 and atype is ActorType.PERSON and _after_locative(doc, mention):
+        atype = ActorType.PLACE  # "in Banda Aceh", "near Bireun": nobody is in a person
     cluster.votes[atype] += weight
     if weight > 1:
         cluster.layout[atype] += weight
@@ -126,6 +129,32 @@ def _collect(
         found = person_role(doc, mention, title)
         if found:
             cluster.roles.append(found)
+
+
+# Words after which a name is where something happens, whatever the tagger says: "in
+# Banda Aceh", "the provincial capital Banda Aceh", "the province of Papua", "320
+# kilometres from Banda Aceh". Nobody is in or near a person, nor its capital. ("off" and
+# "toward" are left out: "a homer off Chad Ogea", "biased toward Yandarbiyev".)
+LOCATIVES = frozenset({"in", "near", "outside", "across", "around"})
+PLACE_NOUNS = word_set("capital city town village province region district island port")
+DISTANCES = word_set("km kilometres kilometers miles metres meters")
+
+
+def _after_locative(doc: AnnotatedText, mention: Mention) -> bool:
+    """A mention placed by the words before it (see LOCATIVES), not a possessive ("in
+    Smith's view") and within its sentence."""
+    before = [t.text.casefold() for t in tokens_before(doc, mention, limit=2)]
+    sentence = doc.sentences[mention.sentence] if mention.sentence < len(doc.sentences) else None
+    if not before or (sentence is not None and mention.start - sentence.start < 3):
+        return False
+    last, prev = before[-1], before[0] if len(before) == 2 else ""
+    placed = (
+        last in LOCATIVES
+        or last in PLACE_NOUNS
+        or (last == "of" and prev in PLACE_NOUNS)
+        or (last == "from" and prev in DISTANCES)
+    )
+    return placed and doc.text[mention.end : mention.end + 1] not in {"'", "’"}
 
 
 def _shed_description(doc: AnnotatedText, name: str, title: str) -> tuple[str, str]:

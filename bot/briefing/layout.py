@@ -72,7 +72,7 @@ def layout_mentions(doc: AnnotatedText) -> list[tuple[Mention, int]]:
     for m in _WITH_MINUTE.finditer(text):
         add(m, 1, "PERSON", 2)
     for m in _INITIALS.finditer(text):
-        if not gazetteer.country_of(m.group(1).split()[0]):
+        if not _abbreviation(m.group(1)):
             add(m, 1, "PERSON", 2)
     found += _list_mentions(doc)
     rows = [
@@ -187,6 +187,22 @@ def _score_label(name: str) -> str:
 def _score_mention(name: str, label: str, start: int, starts: list[int]) -> tuple[Mention, int]:
     sentence = max(0, bisect_right(starts, start) - 1)
     return Mention(name, label, start, start + len(name), sentence), 2
+
+
+_COMPASS = {"N": "North", "S": "South", "E": "East", "W": "West"}
+
+
+def _abbreviation(name: str) -> bool:
+    """Initials that abbreviate a body or a country, not a person's first names: "U.N.
+    High", "U.S. Senate", "S. Korea" (South Korea), "N. Korean"."""
+    initials, _, rest = name.rpartition(".")
+    letters = initials.replace(".", "").replace(" ", "")
+    word = rest.strip().split("-")[0]
+    if gazetteer.country_of(initials + ".") or gazetteer.country_of(letters):
+        return True
+    if len(letters) > 1 and gazetteer.org_long_form(letters):
+        return True
+    return letters in _COMPASS and gazetteer.country_of(f"{_COMPASS[letters]} {word}") is not None
 
 
 def caps_lines(text: str) -> list[tuple[int, int]]:

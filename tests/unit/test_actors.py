@@ -653,3 +653,37 @@ def test_a_nationality_or_ordinary_word_before_a_full_name_is_a_description():
     actors = by_name(resolve_actors(doc))
     assert {"Dennis Mitchell", "Andre Joubert"} <= set(actors)
     assert actors["Andre Joubert"].role == "Fullback"
+
+
+def test_a_name_the_sentence_places_is_a_place_whatever_the_tagger_says():
+    text = (
+        "Buildings shook in Banda Aceh on Tuesday after the quake.\n"
+        "Rescuers reached the provincial capital Banda Aceh by noon.\n"
+        "The town lies 320 kilometres from Banda Aceh, officials said.\n"
+        "Ema Suryani said in Smith's view nobody was hurt."
+    )
+    doc = annotate(
+        text,
+        [
+            ("Banda Aceh", "PERSON"),
+            ("Banda Aceh", "PERSON"),
+            ("Banda Aceh", "PERSON"),
+            ("Ema Suryani", "PERSON"),
+            ("Smith", "PERSON"),
+        ],
+    )
+    actors = by_name(resolve_actors(doc))
+    assert actors["Banda Aceh"].type is PLACE
+    assert actors["Ema Suryani"].type is PERSON
+    assert actors["Smith"].type is PERSON, "in someone's view does not place them"
+
+
+def test_initials_of_a_body_or_a_country_are_no_first_names():
+    text = (
+        "The U.N. High Commissioner for Refugees visited S. Korea on Monday.\n"
+        "Talks with N. Korean officials were led by P. Simmons of the embassy."
+    )
+    doc = annotate(text, [("P. Simmons", "PERSON")])
+    people = {a.name for a in resolve_actors(doc) if a.type is PERSON}
+    assert "P. Simmons" in people
+    assert not people & {"U.N. High", "S. Korea", "N. Korean"}, people
