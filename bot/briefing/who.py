@@ -20,6 +20,7 @@ from bot.briefing.names import name_key
 # Among actors named by as many articles, salience orders them, and each mention adds this
 # much (so a name said ten times outranks one said once at equal salience).
 W_MENTION = 0.02
+PLACE_SHARE = 4  # see _Entry.placed
 WHO_TYPES = frozenset({ActorType.PERSON, ActorType.ORGANIZATION})
 
 
@@ -46,6 +47,12 @@ class _Entry:
         return max(self.names, key=lambda n: (len(n.split()), self.names[n], n))
 
     @property
+    def placed(self) -> bool:
+        """A name a quarter or more of its articles read as a place ("Banda Aceh", typed a
+        person here and an organisation there): too doubtful to name as a protagonist."""
+        return self.types[ActorType.PLACE] * PLACE_SHARE >= sum(self.types.values())
+
+    @property
     def type(self) -> ActorType:
         return max(self.types, key=lambda t: (self.types[t], t is ActorType.PERSON))
 
@@ -66,7 +73,11 @@ def rank_actors(
             e.salient = e.salient or actor.salience > 0
             if actor.role:
                 e.roles[actor.role] += 1
-    merged = [e for e in _join_variants(entries) if e.salient and e.type in kinds]
+    merged = [
+        e
+        for e in _join_variants(entries)
+        if e.salient and e.type in kinds and (ActorType.PLACE in kinds or not e.placed)
+    ]
     merged.sort(key=lambda e: (-len(e.articles), -e.weight, e.name))
     return tuple(
         ActorCount(

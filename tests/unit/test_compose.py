@@ -333,3 +333,19 @@ def test_two_outlets_giving_different_numbers_are_not_counted_together() -> None
     assert story.sources == 2
     assert [p.sources for p in story.points] == [1] * len(story.points)
     assert "2 sources" not in "".join(point_line(render_text(b), p.text) for p in story.points)
+
+
+def test_a_name_several_articles_read_as_a_place_is_no_protagonist() -> None:
+    # spaCy types "Banda Aceh" a person in one report, an organisation in another and a
+    # place in a third: the Who line leaves it out rather than guess.
+    arts = [
+        article(
+            f"Quake report {i}",
+            [f"The quake shook Banda Aceh, report {i} said."],
+            actors=[actor("Banda Aceh", kind), actor("Sutopo Purwo Nugroho")],
+        )
+        for i, kind in enumerate([PERSON, ORG, ORG, PLACE])
+    ]
+    names = [a.name for a in rank_actors(arts, 6)]
+    assert names == ["Sutopo Purwo Nugroho"], names
+    assert "Banda Aceh" in [a.name for a in rank_actors(arts[:3], 6)], "no place reading: kept"
