@@ -10,6 +10,7 @@ only ever occurs inside quoted remarks (salience 0) is no protagonist and is lef
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ def rank_actors(
     entries: dict[str, _Entry] = {}
     for article in articles:
         for actor in article.actors:
-            e = entries.setdefault(name_key(actor.name), _Entry())
+            e = entries.setdefault(_key(actor.name), _Entry())
             e.names[actor.name] += 1
             e.types[actor.type] += 1
             e.articles.add(article.id)
@@ -88,6 +89,11 @@ def rank_actors(
         )
         for e in merged[:limit]
     )
+
+
+def _key(name: str) -> str:
+    """Spellings of one name alike: case and spacing aside, and "U.S." as "US"."""
+    return re.sub(r"\b([A-Za-z])\.", r"\1", name_key(name))
 
 
 def _join_variants(entries: dict[str, _Entry]) -> list[_Entry]:

@@ -349,3 +349,11 @@ def test_a_name_several_articles_read_as_a_place_is_no_protagonist() -> None:
     names = [a.name for a in rank_actors(arts, 6)]
     assert names == ["Sutopo Purwo Nugroho"], names
     assert "Banda Aceh" in [a.name for a in rank_actors(arts[:3], 6)], "no place reading: kept"
+
+
+def test_who_names_a_body_once_however_its_initials_are_dotted() -> None:
+    arts = [
+        article("Quake", ["The quake was 6.1, the survey said."], actors=[actor(name, ORG)])
+        for name in ("U.S. Geological Survey", "US Geological Survey", "US Geological Survey")
+    ]
+    assert [(a.name, a.articles) for a in rank_actors(arts, 6)] == [("US Geological Survey", 3)]
