@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 from bot.briefing.links import canonical_url
 from bot.briefing.status import TextQuality
 from bot.errors import ExtractionError
+from bot.extraction.language import article_language, declared_language
 from bot.ports import FetchedPage, PageContent
 
 FULL, PARTIAL, METADATA_ONLY = TextQuality.FULL, TextQuality.PARTIAL, TextQuality.METADATA
@@ -55,7 +56,7 @@ def plain_text_content(text: str) -> PageContent:
         raise ExtractionError("the file is empty")
     title = lines[0].strip()[:300]
     body = "\n".join(lines[1:]).strip() or title
-    return PageContent(title, body, "")
+    return PageContent(title, body, "", language=article_language(body))
 
 
 def extract_article(html: str | bytes, url: str = "") -> PageContent:
@@ -79,7 +80,9 @@ def extract_article(html: str | bytes, url: str = "") -> PageContent:
         outlet=_clean(getattr(meta, "sitename", None)) or (urlsplit(url).hostname or ""),
         author=_clean(getattr(meta, "author", None)),
         published_at=_parse_date(getattr(meta, "date", None)),
-        language=_clean(getattr(meta, "language", None)),
+        # trafilatura's metadata leaves the language empty: the page's declaration, checked
+        # against the text (bot/extraction/language.py says which wins).
+        language=article_language(text, declared_language(html)),
         description=description,
         quality=quality,
         page_url=_declared_url(html, url),
