@@ -7,7 +7,9 @@ turns a validation failure into one :class:`ConfigError` line naming the variabl
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,6 +28,9 @@ _XDG_DATA_HOME = "XDG_DATA_HOME"
 
 # A comma- or semicolon-separated list; NoDecode keeps pydantic-settings from reading it as JSON.
 _NameList = Annotated[tuple[str, ...], NoDecode]
+# Language -> spaCy pipeline, written "fr:fr_core_news_sm,de:de_core_news_sm".
+_ModelMap = Annotated[dict[str, str], NoDecode]
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
 def _secret(env: str) -> Any:
@@ -60,6 +65,12 @@ class Settings(BaseSettings):
         DEFAULT_SPACY_MODEL,
         alias="BRIEFBOT_SPACY_MODEL",
         description="spaCy pipeline package name or path",
+    )
+    spacy_models: _ModelMap = Field(
+        default_factory=dict,
+        alias="BRIEFBOT_SPACY_MODELS",
+        description="spaCy pipelines for other languages (fr:fr_core_news_sm,de:...)",
+        json_schema_extra={"shown_default": "(none)"},
     )
     fetch_allowlist: _NameList = Field(
         (), alias="BRIEFBOT_FETCH_ALLOWLIST", description="private hosts/CIDRs that may be fetched"
@@ -162,6 +173,36 @@ class Settings(BaseSettings):
             return tuple(p.strip() for p in value.replace(";", ",").split(",") if p.strip())
         return value
 
+    @field_validator("spacy_models", mode="before")
+    @classmethod
+    def _language_models(cls, value: Any) -> Any:
+        """``fr:fr_core_news_sm,de:de_core_news_sm`` -> {"fr": ..., "de": ...}; each pipeline
+        must be installed (a package or a folder), so a typo stops start-up, not every
+        French article later."""
+        if not isinstance(value, str):
+            return value
+        models: dict[str, str] = {}
+        for pair in filter(None, (p.strip() for p in value.replace(";", ",").split(","))):
+            language, _, model = (part.strip() for part in pair.partition(":"))
+            language = language.lower()
+            if not _LANGUAGE_CODE.match(language) or not model or " " in model:
+                raise ValueError(
+                    "must be language:pipeline pairs separated by commas"
+                    " (e.g. fr:fr_core_news_sm,de:de_core_news_sm)"
+                )
+            if language == "en":
+                raise ValueError("cannot name en: the English pipeline is BRIEFBOT_SPACY_MODEL")
+            if language in models:
+                raise ValueError(f"names {language} twice")
+            if not _installed(model):
+                hint = f"install {model.replace('_', '-')}" if model.isidentifier() else "a path"
+                raise ValueError(
+                    f"names {model}, which is not an installed spaCy pipeline ({hint}, or name"
+                    " another)"
+                )
+            models[language] = model
+        return models
+
     @field_validator("metrics_address")
     @classmethod
     def _host_port(cls, value: str) -> str:
@@ -199,6 +240,13 @@ _ENV_NAMES = {str(info.alias): name for name, info in Settings.model_fields.item
 
 def _env_name(field_name: str) -> str:
     return str(Settings.model_fields[field_name].alias)
+
+
+def _installed(model: str) -> bool:
+    """A pipeline package that can be imported, or a pipeline folder; nothing is loaded."""
+    if model.isidentifier():
+        return importlib.util.find_spec(model) is not None
+    return Path(model).is_dir()
 
 
 def _default_data_dir(xdg_data_home: str | None) -> Path:

