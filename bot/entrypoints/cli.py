@@ -16,6 +16,7 @@ import typer
 
 from bot.entrypoints.cli_followed import scheduler_command, topics_cli
 from bot.entrypoints.cli_serve import run, serve, worker
+from bot.entrypoints.doctor import doctor
 from bot.errors import BriefbotError
 from bot.logs import quiet_libraries
 
@@ -33,6 +34,7 @@ db_cli = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(topics_cli, name="topics")
 cli.command("scheduler")(scheduler_command)
+cli.command()(doctor)
 
 FORMATS = ("text", "markdown", "json")
 
