@@ -198,7 +198,13 @@ class Poster(Protocol):
 class TopicStore(Protocol):
     """Followed topics, their audit log and the claims on their briefing slots."""
 
-    def get_topic(self, *, team_id: str, name: str) -> TopicConfig | None: ...
+    def get_topic(self, *, team_id: str, name: str, channel_id: str) -> TopicConfig | None:
+        """The topic as followed in that channel (a topic may be followed in several)."""
+        ...
+
+    def topic_follows(self, *, team_id: str, name: str) -> list[TopicConfig]:
+        """The topic in each channel that follows it."""
+        ...
 
     def topic_by_id(self, topic_id: int) -> TopicConfig | None: ...
 
@@ -206,10 +212,12 @@ class TopicStore(Protocol):
 
     def save_topic(
         self, topic: TopicConfig, *, user_id: str, action: str, now: datetime
-    ) -> TopicConfig: ...
+    ) -> TopicConfig:
+        """Create or change (by ``topic.id`` when it has one) a topic, audited."""
+        ...
 
     def delete_topic(
-        self, *, team_id: str, name: str, user_id: str, now: datetime
+        self, *, team_id: str, name: str, channel_id: str, user_id: str, now: datetime
     ) -> TopicConfig | None: ...
 
     def claim_briefing_slot(

@@ -92,7 +92,7 @@ class TopicCommands:
         self, *, team_id: str, user_id: str, channel_id: str, text: str, client: WebClient
     ) -> str:
         return unfollow_topic(
-            **self._common(team_id, user_id, SlackAdmins(client)), text=text
+            **self._common(team_id, user_id, SlackAdmins(client)), channel_id=channel_id, text=text
         ).message
 
     def digest(
@@ -141,17 +141,26 @@ class TopicCommands:
         return blocks
 
     def modal(
-        self, *, team_id: str, name: str | None, default_channel: str | None, timezone: str
+        self, *, team_id: str, topic_id: int | None, default_channel: str | None, timezone: str
     ) -> dict[str, Any]:
-        topic = self.store.get_topic(team_id=team_id, name=name) if name else None
+        topic = self.store.topic_by_id(topic_id) if topic_id is not None else None
+        if topic is not None and topic.team_id != team_id:
+            topic = None  # another workspace's: the form opens empty
         return topic_modal(topic, default_channel=default_channel, timezone=timezone)
 
     def save_from_modal(
-        self, *, team_id: str, user_id: str, values: dict[str, Any], client: WebClient
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        values: dict[str, Any],
+        client: WebClient,
+        editing: int | None = None,
     ) -> str:
         text = follow_text_from_modal(values)
         admins = SlackAdmins(client)
         return follow_topic(
+            editing=editing,
             topics=self.store,
             is_admin=admins,
             admins=self.settings.admins,
@@ -170,7 +179,7 @@ def _topic_row(topic: TopicConfig, now: datetime) -> Block:
         row["accessory"] = {
             "type": "button",
             "action_id": "topic_edit",
-            "value": topic.name[:2000],
+            "value": str(topic.id),
             "text": {"type": "plain_text", "text": "Edit"},
         }
     return row
@@ -262,11 +271,18 @@ def topic_modal(
     return {
         "type": "modal",
         "callback_id": "topic_save",
+        "private_metadata": str(topic.id) if topic and topic.id is not None else "",
         "title": {"type": "plain_text", "text": "Followed topic"},
         "submit": {"type": "plain_text", "text": "Save"},
         "close": {"type": "plain_text", "text": "Cancel"},
         "blocks": blocks,
     }
+
+
+def topic_id_of(value: object) -> int | None:
+    """The stored topic an Edit button or a modal's private_metadata names, if any."""
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isdigit() and len(text) < 19 else None
 
 
 def _value(values: dict[str, Any], block_id: str) -> str | None:

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.errors import BriefbotError
 from handlers.context import Deps, just_ack
 from handlers.errors import reported
-from handlers.followed_commands import SlackAdmins
+from handlers.followed_commands import SlackAdmins, topic_id_of
 from handlers.home import publish_home
 
 SAVED = "topic_saved"  # set in the ack; Bolt copies the context to the lazy run
@@ -25,7 +25,7 @@ def register(app: App, deps: Deps) -> None:
         team = str((body.get("team") or {}).get("id") or body.get("team_id") or "")
         view = deps.topics.modal(
             team_id=team,
-            name=action.get("value"),
+            topic_id=topic_id_of(action.get("value")),
             default_channel=None,
             timezone=SlackAdmins(client).timezone(user),
         )
@@ -45,7 +45,13 @@ def register(app: App, deps: Deps) -> None:
         team = str((body.get("team") or {}).get("id") or "")
         values = (view.get("state") or {}).get("values") or {}
         try:
-            deps.topics.save_from_modal(team_id=team, user_id=user, values=values, client=client)
+            deps.topics.save_from_modal(
+                team_id=team,
+                user_id=user,
+                values=values,
+                client=client,
+                editing=topic_id_of(view.get("private_metadata")),
+            )
         except BriefbotError as exc:  # NotAllowed and UsageError: shown under the topic field
             ack(response_action="errors", errors={"topic": str(exc)[:150]})
             return

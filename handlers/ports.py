@@ -84,12 +84,22 @@ class FollowedTopics(Protocol):
     def home_blocks(self, *, team_id: str) -> list[Block]: ...
 
     def modal(
-        self, *, team_id: str, name: str | None, default_channel: str | None, timezone: str
-    ) -> dict[str, Any]: ...
+        self, *, team_id: str, topic_id: int | None, default_channel: str | None, timezone: str
+    ) -> dict[str, Any]:
+        """The add form (``topic_id`` None) or the edit form of one stored topic."""
+        ...
 
     def save_from_modal(
-        self, *, team_id: str, user_id: str, values: dict[str, Any], client: WebClient
-    ) -> str: ...
+        self,
+        *,
+        team_id: str,
+        user_id: str,
+        values: dict[str, Any],
+        client: WebClient,
+        editing: int | None = None,
+    ) -> str:
+        """Save the form: a new follow, or (``editing``) changes to that stored topic."""
+        ...
 
 
 class ChannelPrivacy(Protocol):

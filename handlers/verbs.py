@@ -100,7 +100,12 @@ BRIEF_VERBS = (
     ),
     Verb(
         "unfollow",
-        (Usage("`/brief unfollow energy prices`", "admins: stop a scheduled briefing"),),
+        (
+            Usage(
+                "`/brief unfollow energy prices in #news`",
+                "admins: stop a scheduled briefing there (`everywhere`: in every channel)",
+            ),
+        ),
         _after_the_ack,
         _topic_verb(lambda topics: topics.unfollow),
     ),

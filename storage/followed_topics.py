@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.briefing.followed import AuditRecord, BriefingRecord, TopicConfig
@@ -19,10 +19,21 @@ class SqlTopicStore:
 
     # --- topics -----------------------------------------------------------------------
 
-    def get_topic(self, *, team_id: str, name: str) -> TopicConfig | None:
+    def get_topic(self, *, team_id: str, name: str, channel_id: str) -> TopicConfig | None:
+        """The topic followed in that channel."""
         with self.db.session() as s:
-            row = s.scalar(select(Topic).where(Topic.team_id == team_id, Topic.name == name))
+            row = s.scalar(_one(team_id, name, channel_id))
             return _config(row) if row is not None else None
+
+    def topic_follows(self, *, team_id: str, name: str) -> list[TopicConfig]:
+        """The topic in every channel that follows it, by channel."""
+        with self.db.session() as s:
+            rows = s.scalars(
+                select(Topic)
+                .where(Topic.team_id == team_id, Topic.name == name)
+                .order_by(Topic.channel_id)
+            )
+            return [_config(row) for row in rows]
 
     def topic_by_id(self, topic_id: int) -> TopicConfig | None:
         with self.db.session() as s:
@@ -31,7 +42,9 @@ class SqlTopicStore:
 
     def list_topics(self, *, team_id: str | None = None) -> list[TopicConfig]:
         with self.db.session() as s:
-            query = select(Topic).order_by(Topic.team_id, Topic.kind.desc(), Topic.name)
+            query = select(Topic).order_by(
+                Topic.team_id, Topic.kind.desc(), Topic.name, Topic.channel_id
+            )
             if team_id is not None:
                 query = query.where(Topic.team_id == team_id)
             return [_config(row) for row in s.scalars(query)]
@@ -39,23 +52,22 @@ class SqlTopicStore:
     def save_topic(
         self, topic: TopicConfig, *, user_id: str, action: str, now: datetime
     ) -> TopicConfig:
-        """Create or change the topic named ``topic.name``, and audit the change, in one transaction."""
+        """Create or change a topic, and audit the change, in one transaction: the stored
+        topic ``topic.id`` names (a move to another channel or a new name included), else
+        the one followed under its name in its channel."""
         for attempt in (1, 2):
             try:
                 with self.db.session() as s:
-                    row = s.scalar(
-                        select(Topic).where(
-                            Topic.team_id == topic.team_id, Topic.name == topic.name
-                        )
+                    row = (
+                        s.get(Topic, topic.id)
+                        if topic.id is not None
+                        else s.scalar(_one(topic.team_id, topic.name, topic.channel_id))
                     )
+                    if row is not None and row.team_id != topic.team_id:
+                        raise ValueError("a topic belongs to one workspace")
                     before = _config(row).settings() if row is not None else None
                     if row is None:
-                        row = Topic(
-                            team_id=topic.team_id,
-                            name=topic.name,
-                            created_by=user_id,
-                            created_at=now,
-                        )
+                        row = Topic(team_id=topic.team_id, created_by=user_id, created_at=now)
                         s.add(row)
                     _apply(row, topic, now)
                     s.add(
@@ -72,15 +84,16 @@ class SqlTopicStore:
                     s.flush()
                     return _config(row)
             except IntegrityError:  # created meanwhile by another process: change that one
-                if attempt == 2:
+                if attempt == 2 or topic.id is not None:
                     raise
         raise AssertionError("unreachable")
 
     def delete_topic(
-        self, *, team_id: str, name: str, user_id: str, now: datetime
+        self, *, team_id: str, name: str, channel_id: str, user_id: str, now: datetime
     ) -> TopicConfig | None:
+        """Stop following the topic in that channel; other channels keep theirs."""
         with self.db.session() as s:
-            row = s.scalar(select(Topic).where(Topic.team_id == team_id, Topic.name == name))
+            row = s.scalar(_one(team_id, name, channel_id))
             if row is None:
                 return None
             gone = _config(row)
@@ -288,8 +301,15 @@ class SqlTopicStore:
             return [_record(r) for r in s.scalars(query)]
 
 
+def _one(team_id: str, name: str, channel_id: str) -> Select[Topic]:
+    return select(Topic).where(
+        Topic.team_id == team_id, Topic.name == name, Topic.channel_id == channel_id
+    )
+
+
 def _apply(row: Topic, topic: TopicConfig, now: datetime) -> None:
-    row.terms, row.channel_id, row.kind = list(topic.terms), topic.channel_id, topic.kind
+    row.name, row.terms, row.kind = topic.name, list(topic.terms), topic.kind
+    row.channel_id = topic.channel_id
     row.time_of_day, row.days, row.timezone = topic.time_of_day, topic.days, topic.timezone
     row.silent_when_empty, row.updated_at = topic.silent_when_empty, now
 

@@ -159,15 +159,20 @@ class Share(Base):
 
 
 class Topic(Base):
+    """One topic followed in one channel (0008: a topic may be followed in several)."""
+
     __tablename__ = "topics"
-    __table_args__ = (UniqueConstraint("team_id", "name", name="uq_topic_team_name"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "name", "channel_id", name="uq_topic_team_name_channel"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     terms: Mapped[list[str]] = mapped_column(JSON, default=list)
-    channel_id: Mapped[str | None] = mapped_column(String(32))
-    time_of_day: Mapped[str] = mapped_column(String(5), default="08:00")
+    channel_id: Mapped[str] = mapped_column(String(32), default="")
+    # "08:00" or, since 0008, several times a day: "08:00,13:00".
+    time_of_day: Mapped[str] = mapped_column(String(100), default="08:00")
     days: Mapped[str] = mapped_column(String(40), default="mon-fri")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     silent_when_empty: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -31,6 +31,10 @@ FOLLOW_EXAMPLE = (
     "`/brief follow energy prices at 07:30 on mon-fri tz Europe/London in #news "
     "terms gas, electricity, ofgem`"
 )
+UNFOLLOW_EXAMPLE = (
+    "`/brief unfollow energy prices` (in its channel), `/brief unfollow energy prices in #news` "
+    "or `/brief unfollow energy prices everywhere`"
+)
 DIGEST_EXAMPLE = (
     "`/brief digest daily`, `/brief digest weekly on fri at 16:00` or `/brief digest off`"
 )
@@ -51,6 +55,16 @@ class FollowRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class UnfollowRequest:
+    """What `/brief unfollow` asked for: a topic, and which channel (None: not said)."""
+
+    topic: str
+    channel_id: str | None = None
+    channel_name: str | None = None
+    everywhere: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class DigestRequest:
     period: str  # daily, weekly or off
     time_of_day: str | None = None
@@ -65,6 +79,23 @@ def parse_follow(text: str) -> FollowRequest:
     """The text after `/brief follow`: a topic, then optional parts in any order."""
     with _example(FOLLOW_EXAMPLE):
         return _parse_follow(text)
+
+
+def parse_unfollow(text: str) -> UnfollowRequest:
+    """The text after `/brief unfollow`: a topic, then ``in #channel`` or ``everywhere``."""
+    tokens = text.split()
+    channel: tuple[str | None, str | None] = (None, None)
+    everywhere = bool(tokens) and tokens[-1].lower() == "everywhere"
+    if everywhere:
+        tokens.pop()
+    elif tokens and CHANNEL.match(tokens[-1]):
+        channel = parse_channel(tokens.pop())
+        if tokens and tokens[-1].lower() in ("in", "from"):
+            tokens.pop()
+    topic = " ".join(tokens)
+    if not topic:
+        raise UsageError(f"say which topic to stop following. For example: {UNFOLLOW_EXAMPLE}")
+    return UnfollowRequest(topic, channel[0], channel[1], everywhere)
 
 
 def parse_digest(text: str) -> DigestRequest:

@@ -95,24 +95,41 @@ class TopicChange:
     topic: TopicConfig | None  # as it is now (None once removed)
     before: TopicConfig | None
     now: datetime
+    elsewhere: tuple[str, ...] = ()  # the other channels that follow the topic
+    removed: tuple[str, ...] = ()  # the channels an unfollow took it from
 
     @property
     def message(self) -> str:
         if self.action == TopicAction.UNFOLLOW and self.before is not None:
-            return f"I no longer follow {label(self.before)} in {channel(self.before.channel_id)}."
+            gone = channels(self.removed or (self.before.channel_id,))
+            still = (
+                f" It is still followed in {channels(self.elsewhere)}." if self.elsewhere else ""
+            )
+            return f"I no longer follow {label(self.before)} in {gone}.{still}"
         if self.action == TopicAction.DIGEST_OFF and self.before is not None:
             return f"{_cap(label(self.before))} is off."
         if self.topic is None:
             return "There is no digest in this channel to turn off."
         text = listing(self.topic, self.now).text
+        also = (
+            f" Also followed in {channels(self.elsewhere)}, on its own schedule."
+            if self.elsewhere
+            else ""
+        )
         if self.action == TopicAction.UNCHANGED:
-            return f"Nothing to change: {text}."
+            return f"Nothing to change: {text}.{also}"
         verb = {
             TopicAction.FOLLOW: "Now following",
             TopicAction.UPDATE: "Changed",
             TopicAction.DIGEST: "Scheduled",
         }[self.action]
-        return f"{verb} {text[:1].lower() + text[1:] if text.startswith('The') else text}."
+        return f"{verb} {text[:1].lower() + text[1:] if text.startswith('The') else text}.{also}"
+
+
+def channels(ids: tuple[str, ...]) -> str:
+    """``<#C1>``, ``<#C1> and <#C2>``, ``<#C1>, <#C2> and <#C3>``."""
+    named = [channel(c) for c in ids]
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
 def _cap(text: str) -> str:

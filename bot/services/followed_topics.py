@@ -2,19 +2,29 @@
 
 Keyword-only functions with their collaborators as arguments. Who may change topics is
 decided by ``is_admin`` (the Slack edge asks users.info for admins and owners) and the
-``admins`` list (BRIEFBOT_ADMINS). A follow of an existing topic changes only what the
-command says; the rest of the topic stays as it was.
+``admins`` list (BRIEFBOT_ADMINS). A topic may be followed in several channels, each with
+its own schedule; a follow changes the topic in one channel, and of a topic already
+followed there only what the command says (the rest stays as it was).
 """
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.briefing.commands import FOLLOW_EXAMPLE, FollowRequest, parse_digest, parse_follow
+from bot.briefing.commands import (
+    FOLLOW_EXAMPLE,
+    UNFOLLOW_EXAMPLE,
+    FollowRequest,
+    UnfollowRequest,
+    parse_digest,
+    parse_follow,
+    parse_unfollow,
+)
 from bot.briefing.followed import BriefingRecord, TopicConfig
 from bot.briefing.schedule import (
     EVERY_DAY,
@@ -64,25 +74,51 @@ def follow_topic(
     default_timezone: str,
     now: datetime,
     resolve_channel: ChannelResolver | None = None,
+    editing: int | None = None,
 ) -> TopicChange:
-    """`/brief follow <topic> [terms ...] [at HH:MM] [on days|daily] [tz Zone] [in #channel] [silent]`."""
+    """`/brief follow <topic> [terms ...] [at HH:MM[,HH:MM]] [on days|daily] [tz Zone]
+    [in #channel] [silent]`: the topic in that channel (by default the one asked from),
+    beside any other channel that follows it. ``editing``, the id of a stored topic (App
+    Home's editor), changes that one, its name and channel included."""
     ensure_admin(team_id=team_id, user_id=user_id, is_admin=is_admin, admins=admins)
     request = parse_follow(text)
     name = topic_name(request.topic)
-    existing = topics.get_topic(team_id=team_id, name=name)
+    wanted_channel = _requested_channel(request.channel_id, request.channel_name, resolve_channel)
+    existing: TopicConfig | None
+    if editing is not None:
+        existing = _editable(topics, team_id, editing)
+        channel = wanted_channel or existing.channel_id
+    else:
+        channel = wanted_channel or channel_id
+        existing = topics.get_topic(team_id=team_id, name=name, channel_id=channel)
+    follows = topics.topic_follows(team_id=team_id, name=name)
+    others = [t for t in follows if existing is None or t.id != existing.id]
+    if any(t.channel_id == channel for t in others):
+        raise UsageError(
+            f"that channel already follows {name!r}: change it there (its own Edit button "
+            "or `/brief follow` in that channel)"
+        )
     base = existing or TopicConfig(
-        team_id=team_id, name=name, channel_id=channel_id, timezone=_zone_or_utc(default_timezone)
+        team_id=team_id,
+        name=name,
+        channel_id=channel,
+        timezone=_zone_or_utc(default_timezone),
+        terms=others[0].terms if others else (),  # what the topic matches, as elsewhere
     )
-    wanted = _apply_request(base, request, resolve_channel)
+    wanted = _apply_request(replace(base, name=name, channel_id=channel), request)
+    elsewhere = tuple(t.channel_id for t in others)
     if wanted == existing:
-        return TopicChange(TopicAction.UNCHANGED, existing, existing, now)
-    saved = topics.save_topic(
-        wanted,
-        user_id=user_id,
-        action=TopicAction.UPDATE if existing else TopicAction.FOLLOW,
-        now=now,
-    )
-    return TopicChange(TopicAction.UPDATE if existing else TopicAction.FOLLOW, saved, existing, now)
+        return TopicChange(TopicAction.UNCHANGED, existing, existing, now, elsewhere)
+    action = TopicAction.UPDATE if existing else TopicAction.FOLLOW
+    saved = topics.save_topic(wanted, user_id=user_id, action=action, now=now)
+    return TopicChange(action, saved, existing, now, elsewhere)
+
+
+def _editable(topics: TopicStore, team_id: str, topic_id: int) -> TopicConfig:
+    topic = topics.topic_by_id(topic_id)
+    if topic is None or topic.team_id != team_id or topic.kind != TopicKind.TOPIC:
+        raise UsageError("that topic is no longer followed: close this form and add it again")
+    return topic
 
 
 def unfollow_topic(
@@ -92,18 +128,58 @@ def unfollow_topic(
     admins: Collection[str] = (),
     team_id: str,
     user_id: str,
+    channel_id: str = "",
     text: str,
     now: datetime,
+    resolve_channel: ChannelResolver | None = None,
 ) -> TopicChange:
+    """`/brief unfollow <topic> [in #channel | everywhere]`: without a channel, the topic of
+    the channel asked from, or the only channel that follows it. Other channels keep theirs."""
     ensure_admin(team_id=team_id, user_id=user_id, is_admin=is_admin, admins=admins)
-    name = topic_name(text)
-    gone = topics.delete_topic(team_id=team_id, name=name, user_id=user_id, now=now)
-    if gone is None:
+    request = parse_unfollow(text)
+    name = topic_name(request.topic)
+    follows = topics.topic_follows(team_id=team_id, name=name)
+    if not follows:
         raise UsageError(
             f"I do not follow {name!r}. `/brief topics` lists what I follow, "
             "e.g. `/brief unfollow ukraine`."
         )
-    return TopicChange(TopicAction.UNFOLLOW, None, gone, now)
+    chosen = _channels_to_leave(name, follows, request, channel_id, resolve_channel)
+    for topic in chosen:
+        topics.delete_topic(
+            team_id=team_id, name=name, channel_id=topic.channel_id, user_id=user_id, now=now
+        )
+    left = tuple(t.channel_id for t in follows if t not in chosen)
+    gone = tuple(t.channel_id for t in chosen)
+    return TopicChange(TopicAction.UNFOLLOW, None, chosen[0], now, left, gone)
+
+
+def _channels_to_leave(
+    name: str,
+    follows: list[TopicConfig],
+    request: UnfollowRequest,
+    asked_in: str,
+    resolve: ChannelResolver | None,
+) -> list[TopicConfig]:
+    if request.everywhere:
+        return follows
+    channel = _requested_channel(
+        request.channel_id, request.channel_name, resolve, UNFOLLOW_EXAMPLE
+    )
+    if channel is not None:
+        chosen = [t for t in follows if t.channel_id == channel]
+        if not chosen:
+            raise UsageError(
+                f"that channel does not follow {name!r}: `/brief topics` shows the channels that do"
+            )
+        return chosen
+    here = [t for t in follows if t.channel_id == asked_in]
+    if here or len(follows) == 1:
+        return here or follows
+    raise UsageError(
+        f"I follow {name!r} in {len(follows)} channels (`/brief topics` lists them): say which, "
+        f"e.g. `/brief unfollow {name} in #news`, or `/brief unfollow {name} everywhere`"
+    )
 
 
 def list_topics(*, topics: TopicStore, team_id: str, now: datetime) -> list[TopicListing]:
@@ -132,11 +208,13 @@ def set_digest(
     ensure_admin(team_id=team_id, user_id=user_id, is_admin=is_admin, admins=admins)
     request = parse_digest(text)
     name = DIGEST_PREFIX + channel_id
-    existing = topics.get_topic(team_id=team_id, name=name)
+    existing = topics.get_topic(team_id=team_id, name=name, channel_id=channel_id)
     if request.period == "off":
         if existing is None:
             return TopicChange(TopicAction.UNCHANGED, None, None, now)
-        topics.delete_topic(team_id=team_id, name=name, user_id=user_id, now=now)
+        topics.delete_topic(
+            team_id=team_id, name=name, channel_id=channel_id, user_id=user_id, now=now
+        )
         return TopicChange(TopicAction.DIGEST_OFF, None, existing, now)
     wanted = TopicConfig(
         team_id=team_id,
@@ -174,21 +252,28 @@ def _zone_or_utc(name: str) -> str:
         return "UTC"
 
 
-def _apply_request(
-    base: TopicConfig, request: FollowRequest, resolve: ChannelResolver | None
-) -> TopicConfig:
-    channel = request.channel_id
-    if channel is None and request.channel_name is not None:
-        channel = resolve(request.channel_name) if resolve is not None else None
-        if channel is None:
-            raise UsageError(
-                f"I cannot find #{request.channel_name}: pick the channel from the list "
-                f"Slack offers as you type #. For example: {FOLLOW_EXAMPLE}"
-            )
+def _requested_channel(
+    channel_id: str | None,
+    channel_name: str | None,
+    resolve: ChannelResolver | None,
+    example: str = FOLLOW_EXAMPLE,
+) -> str | None:
+    """The channel a command names (None: it names none); a bare #name is looked up."""
+    if channel_id is not None or channel_name is None:
+        return channel_id
+    found = resolve(channel_name) if resolve is not None else None
+    if found is None:
+        raise UsageError(
+            f"I cannot find #{channel_name}: pick the channel from the list "
+            f"Slack offers as you type #. For example: {example}"
+        )
+    return found
+
+
+def _apply_request(base: TopicConfig, request: FollowRequest) -> TopicConfig:
     return replace(
         base,
         terms=base.terms if request.terms is None else request.terms,
-        channel_id=channel or base.channel_id,
         time_of_day=request.time_of_day or base.time_of_day,
         days=request.days or base.days,
         timezone=request.timezone or base.timezone,
@@ -208,14 +293,16 @@ def import_topics(
 ) -> dict[str, list[str]]:
     """Create or change topics from ``seeds/topics.yaml``-style entries; all are checked first."""
     wanted = [_entry_topic(team_id, i, entry) for i, entry in enumerate(entries, 1)]
+    names = Counter(t.name for t in wanted)
     out: dict[str, list[str]] = {"created": [], "updated": [], "unchanged": []}
     for topic in wanted:
-        existing = topics.get_topic(team_id=team_id, name=topic.name)
+        existing = topics.get_topic(team_id=team_id, name=topic.name, channel_id=topic.channel_id)
+        shown = topic.name if names[topic.name] == 1 else f"{topic.name} in {topic.channel_id}"
         if existing is not None and existing.settings() == topic.settings():
-            out["unchanged"].append(topic.name)
+            out["unchanged"].append(shown)
             continue
         topics.save_topic(topic, user_id=user_id, action=TopicAction.IMPORT, now=now)
-        out["updated" if existing else "created"].append(topic.name)
+        out["updated" if existing else "created"].append(shown)
     return out
 
 

@@ -137,13 +137,15 @@ def test_an_admin_follows_edits_and_unfollows_and_every_change_is_audited(topics
         "Europe/London",
     )
 
-    edited = follow(topics, "energy prices at 09:00 daily", now=MONDAY + timedelta(hours=1))
+    edited = follow(
+        topics, "energy prices at 09:00 daily in <#C9>", now=MONDAY + timedelta(hours=1)
+    )
     assert edited.action == "update"
     assert (edited.topic.time_of_day, edited.topic.days) == ("09:00", "mon-sun")
     assert (edited.topic.channel_id, edited.topic.terms) == ("C9", ("gas", "ofgem")), (
         "what was not said stays"
     )
-    assert follow(topics, "energy prices daily").action == "unchanged"
+    assert follow(topics, "energy prices daily in <#C9>").action == "unchanged"
 
     [listed] = list_topics(topics=topics, team_id="T1", now=MONDAY)
     assert "in <#C9>: 09:00 every day (Europe/London), next Mon 09:00" in listed.text

@@ -192,3 +192,90 @@ def texts_in(value: object) -> list[str]:
     if isinstance(value, list):
         return [t for v in value for t in texts_in(v)]
     return []
+
+
+def test_a_topic_followed_in_two_channels_is_listed_and_unfollowed_per_channel(admin_bot: Bot):
+    reply_to(admin_bot, "follow ukraine at 08:00", channel="C0GENERAL")
+    second = reply_to(admin_bot, "follow ukraine at 13:00", channel="C0NEWS")
+    assert "Now following *ukraine* in <#C0NEWS>: 13:00" in second
+    assert "Also followed in <#C0GENERAL>" in second
+    listing = reply_to(admin_bot, "topics", user="U0MEMBER")
+    assert "*ukraine* in <#C0GENERAL>: 08:00" in listing
+    assert "*ukraine* in <#C0NEWS>: 13:00" in listing
+
+    gone = reply_to(admin_bot, "unfollow ukraine", channel="C0NEWS")
+    assert (
+        gone == "I no longer follow *ukraine* in <#C0NEWS>. It is still followed in <#C0GENERAL>."
+    )
+    listing = reply_to(admin_bot, "topics")
+    assert "<#C0GENERAL>" in listing and "<#C0NEWS>" not in listing
+
+
+def edit_buttons(b: Bot) -> list[dict[str, object]]:
+    b.emulator.reset()
+    b.event({"type": "app_home_opened", "user": "U0ADMIN", "tab": "home", "channel": "D0HOME"})
+    [home] = b.emulator.wait_for("views.publish", timeout=10)
+    return [
+        block["accessory"]
+        for block in home.params["view"]["blocks"]
+        if block.get("accessory", {}).get("action_id") == "topic_edit"
+    ]
+
+
+def test_the_app_home_editor_changes_one_channels_follow_only(admin_bot: Bot):
+    b = admin_bot
+    reply_to(b, "follow ukraine at 08:00", channel="C0GENERAL")
+    reply_to(b, "follow ukraine at 13:00", channel="C0NEWS")
+    buttons = edit_buttons(b)
+    assert len(buttons) == 2
+    click = {
+        "type": "block_actions",
+        "user": {"id": "U0ADMIN"},
+        "team": {"id": "T0TEST"},
+        "trigger_id": "1.5.trigger",
+        "api_app_id": "A0TEST",
+        "container": {"type": "view"},
+        "actions": [{**buttons[1], "type": "button", "block_id": "b", "action_ts": "1"}],
+    }
+    b.emulator.reset()
+    assert b.send(*signed_interaction(SECRET, click))[0] == 200
+    [opened] = b.emulator.wait_for("views.open", timeout=10)
+    view = opened.params["view"]
+    [channel] = [block for block in view["blocks"] if block["block_id"] == "channel"]
+    assert channel["element"]["initial_conversation"] == "C0NEWS", "the form of that row"
+
+    values = {
+        "topic": {"value": {"type": "plain_text_input", "value": "ukraine"}},
+        "channel": {
+            "value": {"type": "conversations_select", "selected_conversation": "C0MARKETS"}
+        },
+        "time": {"value": {"type": "timepicker", "selected_time": "09:15"}},
+        "days": {"value": {"type": "static_select", "selected_option": {"value": "mon-fri"}}},
+        "tz": {"value": {"type": "plain_text_input", "value": "UTC"}},
+    }
+    submit = {
+        "type": "view_submission",
+        "user": {"id": "U0ADMIN"},
+        "team": {"id": "T0TEST"},
+        "api_app_id": "A0TEST",
+        "trigger_id": "1.6.trigger",
+        "view": {
+            "id": "V3",
+            "type": "modal",
+            "callback_id": "topic_save",
+            "private_metadata": view["private_metadata"],
+            "state": {"values": values},
+        },
+    }
+    status, _, body = b.send(*signed_interaction(SECRET, submit))
+    assert status == 200 and b"errors" not in body
+    listing = reply_to(b, "topics")
+    assert "*ukraine* in <#C0GENERAL>: 08:00" in listing, "the other channel's row is untouched"
+    assert "*ukraine* in <#C0MARKETS>: 09:15 Mon–Fri (UTC)" in listing
+    assert "<#C0NEWS>" not in listing, "the edited row moved"
+
+    values["channel"]["value"]["selected_conversation"] = "C0GENERAL"
+    status, _, body = b.send(*signed_interaction(SECRET, submit))
+    answer = json.loads(body)
+    assert answer["response_action"] == "errors"
+    assert "already follows 'ukraine'" in answer["errors"]["topic"]
