@@ -1,10 +1,11 @@
 """Logging for every `briefbot` command: one format, and libraries kept to what matters.
 
 Some libraries speak in lines Briefbot already says better: trafilatura (and the helpers
-it brings) warns about each page it cannot read, which Briefbot stores as the article's
-reason and reports once; Alembic announces every step of an upgrade at INFO, which
-``storage.db`` sums up in one line; APScheduler says how it files each job, which the
-scheduler logs in its own words. They are heard again at DEBUG.
+it brings) warns about each page it cannot read, and pypdf about each flaw of a damaged
+PDF, which Briefbot stores as the article's reason and reports once; Alembic announces
+every step of an upgrade at INFO, which ``storage.db`` sums up in one line; APScheduler
+says how it files each job, which the scheduler logs in its own words. They are heard
+again at DEBUG.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ QUIET = {
     "htmldate": logging.ERROR,
     "courlan": logging.ERROR,
     "justext": logging.ERROR,
+    "pypdf": logging.ERROR,
     "alembic": logging.WARNING,
     "apscheduler.scheduler": logging.WARNING,
 }

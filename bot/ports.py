@@ -48,12 +48,14 @@ class ArticleTask:
 
 @dataclass(frozen=True, slots=True)
 class FetchedPage:
-    """A page as the fetcher received it: decoded text, not yet read."""
+    """A page as the fetcher received it, not yet read: the decoded text of a web page or
+    text file, or the bytes of a PDF."""
 
     url: str  # after redirects
     status: int
-    content_type: str  # "text/html", or "text/plain" for a local text file
-    html: str  # the decoded body
+    content_type: str  # "text/html"; "text/plain" for a local text file; "application/pdf"
+    html: str  # the decoded body ("" for a PDF)
+    data: bytes = b""  # the body of a PDF as it was received (empty for text)
 
 
 @dataclass(frozen=True, slots=True)

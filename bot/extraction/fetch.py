@@ -5,7 +5,8 @@ redirect, connecting to the address it checked so DNS cannot change its answer),
 over the size cap counted after decompression (one gzip or deflate layer, decoded in
 bounded pieces; stacked or unknown encodings are refused), exchanges past one total
 deadline (connect, TLS, request, headers and body: every socket operation gets only what
-is left of it), and anything that is not HTML.
+is left of it), and anything that is neither HTML nor a PDF (a PDF is known by its content
+type, or by its header when the type says only "some bytes").
 """
 
 from __future__ import annotations
@@ -21,10 +22,20 @@ import httpx
 
 from bot.errors import FetchError, RefusedURL, TransientFetchError
 from bot.extraction.deadline import Deadline, with_deadline
+from bot.extraction.pdf import PDF_MAGIC, PDF_TYPE, looks_like_pdf
 from bot.metrics import FETCH_SECONDS
 from bot.ports import FetchedPage
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+PDF_TYPES = (PDF_TYPE, "application/x-pdf", "application/acrobat")
+# Types servers give a download they know nothing about; its first bytes tell.
+GENERIC_TYPES = (
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/download",
+    "application/force-download",
+    "application/x-download",
+)
 MAX_REDIRECTS = 5
 USER_AGENT = "Briefbot/0.1 (self-hosted team briefings; +https://github.com/briefbot)"
 ACCEPT_ENCODING = "gzip, deflate"
@@ -107,7 +118,7 @@ class SafeFetcher:
             timeout=httpx.Timeout(min(timeout, 10.0)),
             headers={
                 "User-Agent": USER_AGENT,
-                "Accept": "text/html,application/xhtml+xml",
+                "Accept": "text/html,application/xhtml+xml,application/pdf;q=0.9",
                 "Accept-Encoding": ACCEPT_ENCODING,
             },
             transport=with_deadline(
@@ -197,12 +208,22 @@ class SafeFetcher:
         if status >= 400:
             raise FetchError(f"the page answered {status} {response.reason_phrase}")
         ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if ctype and ctype not in HTML_TYPES:
+        if ctype and ctype not in (*HTML_TYPES, *PDF_TYPES, *GENERIC_TYPES):
             raise FetchError(f"the link is not a web page ({ctype})")
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(f"the page is larger than {self.max_bytes // 1_000_000 or 1} MB")
         body = self._read_body(host, response)
+        if (
+            ctype in PDF_TYPES
+            or body.startswith(PDF_MAGIC)
+            or (ctype in ("", *GENERIC_TYPES) and looks_like_pdf(body))
+        ):
+            if not looks_like_pdf(body):
+                raise FetchError(f"the link is not a PDF, although it says so ({ctype})")
+            return FetchedPage(url=url, status=status, content_type=PDF_TYPE, html="", data=body)
+        if ctype in GENERIC_TYPES:
+            raise FetchError(f"the link is not a web page ({ctype})")
         html = decode_html(body, response.charset_encoding)
         if not ctype and not looks_like_html(html):
             raise FetchError("the link is not a web page (no content type, not HTML)")
@@ -330,6 +351,8 @@ class LocalFileFetcher:
             raise FetchError(f"cannot read {path}: {exc.strerror}") from exc
         if len(body) > self.max_bytes:
             raise FetchError(f"the file is larger than {self.max_bytes // 1_000_000 or 1} MB")
+        if body.startswith(PDF_MAGIC):
+            return FetchedPage(url=url, status=200, content_type=PDF_TYPE, html="", data=body)
         text = decode_html(body, None)
         if "\x00" in text[:4096]:
             raise FetchError("the file is not text (binary content)")

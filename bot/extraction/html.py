@@ -25,6 +25,7 @@ from bot.briefing.links import canonical_url
 from bot.briefing.status import TextQuality
 from bot.errors import ExtractionError
 from bot.extraction.language import article_language, declared_language
+from bot.extraction.pdf import PDF_TYPE, read_pdf
 from bot.ports import FetchedPage, PageContent
 
 FULL, PARTIAL, METADATA_ONLY = TextQuality.FULL, TextQuality.PARTIAL, TextQuality.METADATA
@@ -41,9 +42,12 @@ _WORD = re.compile(r"\w+")
 
 class ArticleReader:
     """Implements ``bot.ports.PageReader``: a web page through :func:`extract_article`, a
-    plain-text file (``briefbot ingest notes.txt``) as its first line and the rest."""
+    PDF through :func:`bot.extraction.pdf.read_pdf`, a plain-text file (``briefbot ingest
+    notes.txt``) as its first line and the rest."""
 
     def read(self, page: FetchedPage) -> PageContent:
+        if page.content_type == PDF_TYPE:
+            return read_pdf(page.data, page.url)
         if page.content_type == "text/plain":
             return plain_text_content(page.html)
         return extract_article(page.html, page.url)

@@ -144,11 +144,7 @@ def test_a_known_link_adds_a_share_and_fetches_nothing(app, server):
     ("path", "page", "reason"),
     [
         ("/missing", None, "404"),
-        (
-            "/report.pdf",
-            {"body": b"%PDF-1.7 binary", "content_type": "application/pdf"},
-            "not a web page",
-        ),
+        ("/photo.png", {"body": b"\x89PNG\r\n", "content_type": "image/png"}, "not a web page"),
         ("/empty", {"body": "<html><head></head><body></body></html>"}, "no readable article"),
         ("/blob", {"body": bytes(range(256)) * 40, "content_type": None}, "not a web page"),
         ("/huge", {"body": b"<p>" + b"x" * 1000 + b"</p>", "chunks": 400}, "larger than"),

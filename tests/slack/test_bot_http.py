@@ -200,8 +200,8 @@ def test_bot_messages_are_ignored(bot):
 
 
 def test_an_unreadable_link_is_explained_to_the_person_who_shared_it(bot):
-    bot.pages.add("/report.pdf", b"%PDF-1.4", content_type="application/pdf")
-    bot.event(message_event(f"<{bot.pages.url('/report.pdf')}>", ts=now_ts(), user="U0BOB"))
+    bot.pages.add("/photo.png", b"\x89PNG\r\n", content_type="image/png")
+    bot.event(message_event(f"<{bot.pages.url('/photo.png')}>", ts=now_ts(), user="U0BOB"))
     bot.idle()
     [note] = bot.emulator.wait_for("chat.postEphemeral")
     assert note.params["user"] == "U0BOB" and "not a web page" in note.params["text"]

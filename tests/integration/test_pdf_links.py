@@ -1,0 +1,126 @@
+"""PDF links (reports, filings, papers) read like pages: real PDFs served from 127.0.0.1,
+through the real fetcher, reader and analyser, into SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.briefing.status import TextQuality
+from bot.extraction.pdf import MAX_CHARS, MAX_PAGES, NO_TEXT_LAYER
+from bot.services.briefing import brief
+from tests.integration import test_ingest
+from tests.integration.test_ingest import NOW, ingest, share
+from tests.pdfs import blank_pdf, encrypted, image_pdf, text_pdf, wrapped
+
+pytestmark = pytest.mark.slow
+app, server = test_ingest.app, test_ingest.server  # the ingestion tests' fixtures
+
+REPORT = [
+    "The port authority of Tallinn said on Monday that container traffic fell by a fifth in "
+    "the first half of the year, as shipping lines moved cargo to Gdansk and Klaipeda after "
+    "a dispute over dock fees.",
+    "Chief executive Marta Kask told the city council that the authority would cut its fees "
+    "for large vessels from January and spend forty million euros on new cranes at the "
+    "Muuga terminal.",
+    "The Estonian government, which owns the port, has asked the authority for a "
+    "reconstruction plan for the old harbour by the end of March, the report says.",
+]
+HEADER = "Port of Tallinn - half-year report"
+
+
+def report_pdf(**info: str) -> bytes:
+    body = wrapped(REPORT, width=70)
+    # A word hyphenated at a line end, to be joined again by the reader.
+    at = next(i for i, line in enumerate(body) if "reconstruction" in line)
+    before, after = body[at].split("reconstruction")
+    body[at : at + 1] = [before + "recon-", "struction" + after]
+    pages = [
+        [HEADER, "Traffic falls as lines move to rival ports", "", *body[:6], "", "Page 1 of 3"],
+        [HEADER, *body[6:12], "", "Page 2 of 3"],
+        [HEADER, *body[12:], "", "Page 3 of 3"],
+    ]
+    return text_pdf(pages, **info)
+
+
+def stored(app, url):  # type: ignore[no-untyped-def]
+    [article] = [
+        a
+        for a in app.store.recent_articles(team_id="T1", channel_id="C1", since=NOW - timedelta(7))
+        if a.url == url
+    ]
+    return article
+
+
+def test_a_pdf_report_is_read_with_its_title_text_key_points_and_actors(app, server):
+    url = server.add(
+        "/reports/h1.pdf",
+        report_pdf(title="Tallinn port traffic report, first half", author="Port of Tallinn"),
+        content_type="application/pdf",
+    )
+    [capture] = ingest(app, [url], share())
+    assert capture.record.status == "done", capture.record.failure_reason
+
+    article = stored(app, url)
+    assert article.title == "Tallinn port traffic report, first half"
+    assert article.outlet == "127.0.0.1"
+    assert article.extraction == TextQuality.FULL
+    for paragraph in REPORT[:2]:
+        assert paragraph in article.text, "each paragraph is one line, as the page wrote it"
+    assert "reconstruction plan" in article.text, "the hyphen at the line end is gone"
+    assert HEADER not in article.text and "Page 2 of 3" not in article.text
+    assert article.key_points and all(p.text in article.text for p in article.key_points)
+    assert any(p.text.startswith("Chief executive Marta Kask") for p in article.key_points)
+    assert "Marta Kask" in {a.name for a in article.actors}
+    story = brief(store=app.store, topic="tallinn", now=NOW, since=timedelta(days=7)).stories[0]
+    assert story.headline == article.title
+
+
+def test_a_pdf_without_a_title_is_named_by_its_first_line_and_known_by_its_header(app, server):
+    # A generic content type: the %PDF- header says what it is.
+    url = server.add(
+        "/download/7",
+        report_pdf(title="Microsoft Word - h1_final_v3.docx"),
+        content_type="application/octet-stream",
+    )
+    [capture] = ingest(app, [url], share())
+    assert capture.record.status == "done", capture.record.failure_reason
+    assert stored(app, url).title == HEADER
+
+
+@pytest.mark.parametrize(
+    ("pdf", "reason"),
+    [
+        (blank_pdf(2), NO_TEXT_LAYER),
+        (image_pdf(3), NO_TEXT_LAYER),
+        (encrypted(report_pdf(), user_password="harbour"), "protected by a password"),
+        (b"%PDF-1.7 not really a PDF", "the PDF is damaged"),
+    ],
+    ids=["blank", "scan", "password", "damaged"],
+)
+def test_a_pdf_with_nothing_to_read_fails_with_its_reason(app, server, pdf, reason):
+    url = server.add("/scan.pdf", pdf, content_type="application/pdf")
+    [capture] = ingest(app, [url], share())
+    assert capture.record.status == "failed"
+    assert reason in capture.record.failure_reason
+
+
+def test_a_pdf_locked_only_against_editing_is_read(app, server):
+    url = server.add("/locked.pdf", encrypted(report_pdf(), user_password=""))
+    [capture] = ingest(app, [url], share())
+    assert capture.record.status == "done", capture.record.failure_reason
+    assert REPORT[0] in stored(app, url).text
+
+
+def test_a_huge_pdf_is_read_up_to_its_bounds_and_stored_as_partial(app, server):
+    line = "Cargo volumes at the Muuga terminal were recorded for the month, berth by berth."
+    pages = [[f"Annex table {n}", *[line] * 40] for n in range(MAX_PAGES + 50)]
+    pages[-1].append("The last table of the annex gives the totals for the year.")
+    url = server.add("/annex.pdf", text_pdf(pages), content_type="application/pdf")
+    [capture] = ingest(app, [url], share())
+    assert capture.record.status == "done", capture.record.failure_reason
+    article = stored(app, url)
+    assert article.extraction == TextQuality.PARTIAL
+    assert MAX_CHARS // 2 < len(article.text) <= MAX_CHARS
+    assert "totals for the year" not in article.text
