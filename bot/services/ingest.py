@@ -12,8 +12,10 @@ from bot.briefing.links import canonical_url
 from bot.briefing.model import Analysis
 from bot.briefing.status import ArticleStatus
 from bot.errors import BriefbotError, ExtractionError, TransientFetchError
+from bot.log_context import log_context
 from bot.metrics import ARTICLES
 from bot.ports import (
+    AnalysisInput,
     Analyzer,
     ArticleTask,
     Fetcher,
@@ -135,26 +137,40 @@ def _finish(
 ) -> list[ShareRecord]:
     """Analyse the readable pages in one batch, then save each article's outcome."""
     readable = [p for _, p in batch if isinstance(p, PageContent)]
-    analyses = iter(analyze_all(analyzer, [(p.title, p.text) for p in readable]))
+    analyses = iter(analyze_all(analyzer, [(p.title, p.text, p.language) for p in readable]))
     results = []
     for task, page in batch:
         analysis = next(analyses) if isinstance(page, PageContent) else None
-        if isinstance(page, PageContent) and analysis is not None:
-            store.save_analysis(task.article_id, page=page, analysis=analysis, now=now())
-        else:
-            error = (
-                page
-                if isinstance(page, BriefbotError)
-                else ExtractionError("the article's text could not be analysed")
-            )
-            _save_failure(store, task, error, now, max_attempts)
-        record = store.article_record(task.article_id)
-        assert record is not None
-        ARTICLES.labels("retry" if record.status == ArticleStatus.PENDING else record.status).inc()
-        results.append(record)
-        if on_done is not None:
-            on_done(task, record)
+        with log_context(article_id=task.article_id):
+            results.append(_save(store, task, page, analysis, now, max_attempts, on_done))
     return results
+
+
+def _save(
+    store: Store,
+    task: ArticleTask,
+    page: PageContent | BriefbotError,
+    analysis: Analysis | None,
+    now: Callable[[], datetime],
+    max_attempts: int,
+    on_done: Callable[[ArticleTask, ShareRecord], None] | None,
+) -> ShareRecord:
+    """One article's outcome, saved (and told to ``on_done``)."""
+    if isinstance(page, PageContent) and analysis is not None:
+        store.save_analysis(task.article_id, page=page, analysis=analysis, now=now())
+    else:
+        error = (
+            page
+            if isinstance(page, BriefbotError)
+            else ExtractionError("the article's text could not be analysed")
+        )
+        _save_failure(store, task, error, now, max_attempts)
+    record = store.article_record(task.article_id)
+    assert record is not None
+    ARTICLES.labels("retry" if record.status == ArticleStatus.PENDING else record.status).inc()
+    if on_done is not None:
+        on_done(task, record)
+    return record
 
 
 def _save_failure(
@@ -170,7 +186,7 @@ def _save_failure(
     log.info("article %s failed (%s)%s", task.url, error, " - will retry" if retry_at else "")
 
 
-def analyze_all(analyzer: Analyzer, items: Sequence[tuple[str, str]]) -> list[Analysis | None]:
+def analyze_all(analyzer: Analyzer, items: Sequence[AnalysisInput]) -> list[Analysis | None]:
     """One batch; if the batch fails, each text alone, so one bad text fails only itself."""
     if not items:
         return []

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from bot.errors import BriefbotError, ExtractionError
+from bot.log_context import log_context
 from bot.ports import ArticleTask, Fetcher, PageContent, PageReader
 
 log = logging.getLogger(__name__)
@@ -31,13 +32,14 @@ def one_at_a_time(tasks: Sequence[ArticleTask]) -> Callable[[], ArticleTask | No
 def read_page(
     fetcher: Fetcher, reader: PageReader, task: ArticleTask
 ) -> PageContent | BriefbotError:
-    try:
-        return reader.read(fetcher.fetch(task.url))
-    except BriefbotError as exc:
-        return exc
-    except Exception as exc:  # a page must never take the worker down
-        log.exception("unexpected error reading %s", task.url)
-        return ExtractionError(f"the page could not be read ({exc.__class__.__name__})")
+    with log_context(article_id=task.article_id):
+        try:
+            return reader.read(fetcher.fetch(task.url))
+        except BriefbotError as exc:
+            return exc
+        except Exception as exc:  # a page must never take the worker down
+            log.exception("unexpected error reading %s", task.url)
+            return ExtractionError(f"the page could not be read ({exc.__class__.__name__})")
 
 
 class Fetching:
