@@ -58,5 +58,5 @@ def build(settings: Settings, *, upgrade: bool = True) -> Container:
             max_bytes=settings.fetch_max_bytes,
         ),
         reader=ArticleReader(),
-        analyzer=SpacyAnalyzer(settings.spacy_model),
+        analyzer=SpacyAnalyzer(settings.spacy_model, models=settings.spacy_models),
     )

@@ -18,6 +18,9 @@ from bot.briefing.model import Analysis, ArticleView, Briefing
 from bot.briefing.status import ArticleStatus, RunStatus, TextQuality
 
 T = TypeVar("T")
+# What an analyser reads: (title, text), or (title, text, language) when the text's language
+# is known ("fr"; None: the analyser tells it from the words).
+AnalysisInput = tuple[str, str] | tuple[str, str, str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,16 +102,18 @@ class PageReader(Protocol):
 
 
 class Analyzer(Protocol):
-    """Key points and actors of ``(title, text)`` pairs, in order; safe across threads."""
+    """Key points and actors of each ``(title, text[, language])``, in order, by a pipeline
+    of the text's language (``Analysis.status`` says when it has none); safe across threads."""
 
-    def analyze_batch(self, items: Sequence[tuple[str, str]]) -> list[Analysis]: ...
+    def analyze_batch(self, items: Sequence[AnalysisInput]) -> list[Analysis]: ...
 
 
 class StreamingAnalyzer(Protocol):
-    """Analyses a stream of ``((title, text), context)`` pairs, answering in order."""
+    """Analyses a stream of ``((title, text[, language]), context)`` pairs, answering in
+    order."""
 
     def analyze_stream(
-        self, items: Iterable[tuple[tuple[str, str], T]]
+        self, items: Iterable[tuple[AnalysisInput, T]]
     ) -> Iterator[tuple[Analysis, T]]: ...
 
 

@@ -126,22 +126,24 @@ def _is_title_token(tok: Token) -> bool:
     return key in TITLES and (tok.text[:1].isupper() or key in {"former", "ex"})
 
 
-_QUOTE = re.compile(r'"|“|”')
+_QUOTE = re.compile(r'"|“|”|«|»')
+_CLOSING = ("”", "»")
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted remarks: between paired quotation marks within a paragraph (one left
-    open runs to the paragraph's end, as a quote continued in the next paragraph does)."""
+    """Spans of quoted remarks: between paired quotation marks (English or French «...»)
+    within a paragraph (one left open runs to the paragraph's end, as a quote continued in
+    the next paragraph does)."""
     spans: list[tuple[int, int]] = []
     pos = 0
     for paragraph in text.split("\n"):
         opened = -1
         for m in _QUOTE.finditer(paragraph):
-            closes = m.group() == "”" or (m.group() == '"' and opened >= 0)
+            closes = m.group() in _CLOSING or (m.group() == '"' and opened >= 0)
             if opened >= 0 and closes:
                 spans.append((pos + opened, pos + m.end()))
                 opened = -1
-            elif m.group() != "”":
+            elif m.group() not in _CLOSING:
                 opened = m.start()
         if opened >= 0:
             spans.append((pos + opened, pos + len(paragraph)))

@@ -132,7 +132,8 @@ def select_key_points(
 def candidates(doc: AnnotatedText) -> list[Candidate]:
     """Every sentence (or part of one) that may be a key point, measured, in text order."""
     entity_of = _entity_keys(doc)
-    found = [c for s in doc.sentences for c in _candidates(doc.text, s, entity_of)]
+    english = doc.language == "en"
+    found = [c for s in doc.sentences for c in _candidates(doc.text, s, entity_of, english)]
     for i, c in enumerate(found):
         c.order = i
     _measure(doc, found)
@@ -177,7 +178,9 @@ def _entity_keys(doc: AnnotatedText) -> dict[int, str]:
     return keys
 
 
-def _candidates(text: str, sent: Sentence, entity_of: dict[int, str]) -> list[Candidate]:
+def _candidates(
+    text: str, sent: Sentence, entity_of: dict[int, str], english: bool = True
+) -> list[Candidate]:
     """The sentence, without its lead matter, cut where a caption runs into it."""
     start = sent.start + lead_matter_end(text[sent.start : sent.end])
     cuts = [start + k for k in run_on_breaks(text[start : sent.end])]
@@ -185,14 +188,19 @@ def _candidates(text: str, sent: Sentence, entity_of: dict[int, str]) -> list[Ca
     found = []
     for a, b in pairwise(bounds):
         a += lead_matter_end(text[a:b])
-        c = _candidate(text, a, b, sent, entity_of)
+        c = _candidate(text, a, b, sent, entity_of, english)
         if c is not None:
             found.append(c)
     return found
 
 
 def _candidate(
-    text: str, start: int, end: int, sent: Sentence, entity_of: dict[int, str]
+    text: str,
+    start: int,
+    end: int,
+    sent: Sentence,
+    entity_of: dict[int, str],
+    english: bool = True,
 ) -> Candidate | None:
     while start < end and text[start].isspace():
         start += 1
@@ -218,7 +226,7 @@ def _candidate(
         words=words,
         caption=looks_like_caption(body),
         quote=is_quote(body),
-        opinion=is_opinion(body),
+        opinion=is_opinion(body, english=english),
         facts=_facts(tokens),
     )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from bot.briefing.status import StoryStatus, TextQuality
+from bot.briefing.status import AnalysisStatus, StoryStatus, TextQuality
 
 
 class ActorType(StrEnum):
@@ -59,6 +59,9 @@ class AnnotatedText:
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
     title: str = ""
+    # The language of the pipeline that tagged the text: word lists that would misfire in
+    # another language (the key points' English opinion words) apply to "en" only.
+    language: str = "en"
 
 
 # --- what analysis produces ----------------------------------------------------------
@@ -88,6 +91,8 @@ class Actor:
 class Analysis:
     key_points: tuple[KeyPoint, ...]
     actors: tuple[Actor, ...]
+    language: str | None = None  # the text's language ("fr"); None: unknown (read as English)
+    status: AnalysisStatus = AnalysisStatus.ANALYSED  # else no key points and no actors
 
 
 # --- what a briefing is built from ---------------------------------------------------

@@ -61,6 +61,9 @@ _DATE_WORDS = frozenset(
 )
 # Acronyms of things, not actors: "AI laws", "VAT", "GDP".
 NOT_NAMES |= word_set("ai gdp gnp cpi vat lng lpg ev evs ipo")
+# Capitalised common nouns of other languages that their taggers take for places or
+# organisations when they stand alone: "chefs d'État", "coup d'État".
+NOT_NAMES |= word_set("état etat")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _EDGE_PUNCT = " \t\n,;:!?\"'“”‘’()[]{}-–—*/"
 # A final dot belongs to "U.S." or "Inc.", not to "Leicestershire.".

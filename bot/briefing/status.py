@@ -25,6 +25,20 @@ class TextQuality(StrEnum):
     METADATA = "metadata"  # only the page's description
 
 
+class AnalysisStatus(StrEnum):
+    """Whether a read article's text was analysed (``articles.analysis``): key points and
+    actors come only from a pipeline of the text's own language, never from another's."""
+
+    ANALYSED = "analysed"
+    UNSUPPORTED_LANGUAGE = "unsupported language"  # no pipeline for it: title and link only
+
+    def note(self, language: str | None) -> str:
+        """What readers are told: nothing for an analysed article, else why it was not."""
+        if self is AnalysisStatus.ANALYSED:
+            return ""
+        return f"not analysed: language {language or 'unknown'}"
+
+
 class StoryStatus(StrEnum):
     """A story in a scheduled briefing, against what earlier briefings showed."""
 

@@ -127,7 +127,7 @@ def is_question(text: str) -> bool:
 
 def is_quote(text: str) -> bool:
     """A sentence that opens with a quotation mark: someone's words, not the report."""
-    return text[:1] in "'\"‘“"
+    return text[:1] in "'\"‘“«„"
 
 
 def looks_like_caption(text: str) -> bool:
@@ -142,7 +142,8 @@ def word_count(text: str) -> int:
 # speculation, the writer or reader in person ("I", "we", "you") outside quoted words, and an
 # exclamation. Quoted remarks are someone's words on the record, so they are left out first.
 _QUOTED = re.compile(
-    r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’|(?:^|(?<=\s))'(?:[^']|'(?=\w))+'(?=[\s,.;:!?]|$)"
+    r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’|«[^«»]*»|„[^„“”]*[“”]|"
+    r"(?:^|(?<=\s))'(?:[^']|'(?=\w))+'(?=[\s,.;:!?]|$)"
 )
 _HEDGE = re.compile(
     r"\b(?:probably|perhaps|maybe|arguably|surely|presumably|apparently|supposedly|"
@@ -156,7 +157,12 @@ _IN_PERSON = re.compile(
 )
 
 
-def is_opinion(text: str) -> bool:
-    """True for speculation, first or second person outside quotes, or an exclamation."""
+def is_opinion(text: str, *, english: bool = True) -> bool:
+    """True for speculation, first or second person outside quotes, or an exclamation.
+
+    The words are English ones: in another language only the exclamation is looked for
+    (French "me", Spanish "me" are no writer speaking in person)."""
     said = _QUOTED.sub(" ", text)
+    if not english:
+        return "!" in said
     return bool(_HEDGE.search(said) or _IN_PERSON.search(said))

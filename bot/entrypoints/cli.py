@@ -138,7 +138,11 @@ def analyze(
     if processes < 0:
         raise BriefbotError("--processes must be 0 (automatic) or more")
     workers = processes or min(4, os.cpu_count() or 1)
-    analyzer = SpacyAnalyzer(settings.spacy_model, n_process=workers if jsonl is not None else 1)
+    analyzer = SpacyAnalyzer(
+        settings.spacy_model,
+        models=settings.spacy_models,
+        n_process=workers if jsonl is not None else 1,
+    )
     if jsonl is not None:
         if not jsonl.is_file():
             raise BriefbotError(f"cannot read {jsonl}: no such file")
@@ -171,7 +175,12 @@ def stories(
 
     if not jsonl.is_file():
         raise BriefbotError(f"cannot read {jsonl}: no such file")
-    analyzer = SpacyAnalyzer(_settings().spacy_model, n_process=min(4, os.cpu_count() or 1))
+    settings = _settings()
+    analyzer = SpacyAnalyzer(
+        settings.spacy_model,
+        models=settings.spacy_models,
+        n_process=min(4, os.cpu_count() or 1),
+    )
     with open(jsonl, encoding="utf-8", errors="replace") as fh, _closing(analyzer):
         for out in stories_jsonl(fh, reader=ArticleReader(), analyzer=analyzer):
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")

@@ -1,7 +1,8 @@
 """`briefbot analyze`: run extraction and analysis over documents, no database involved.
 
 JSONL in: one object per line, ``{"id", "text"}`` or ``{"id", "html", "url"}`` (an optional
-``"title"`` too). JSONL out, in input order::
+``"title"`` too, and ``"language"`` for a text: without, it is told from the words; a page's
+comes from its declaration and text). JSONL out, in input order::
 
     {"id", "title", "text", "key_points": [{"text", "start", "end", "score"}],
      "actors": [{"name", "type", "aliases", "mentions"}]}
@@ -17,7 +18,9 @@ from typing import Any
 
 from bot.briefing.model import Analysis
 from bot.errors import BriefbotError
-from bot.ports import FetchedPage, PageReader, StreamingAnalyzer
+from bot.ports import AnalysisInput, FetchedPage, PageReader, StreamingAnalyzer
+
+LANGUAGE = "language"  # carried in a read row to the analyser, never written out
 
 
 def read_row(
@@ -44,10 +47,17 @@ def _body(reader: PageReader, line_no: int, doc_id: Any, row: dict[str, Any]) ->
             art = reader.read(page)
         except BriefbotError as exc:
             return {"id": doc_id, "title": title, "text": "", "error": str(exc)}
-        return {"id": doc_id, "title": title or art.title, "text": art.text}
+        return {"id": doc_id, "title": title or art.title, "text": art.text, LANGUAGE: art.language}
     if isinstance(row.get("text"), str):
-        return {"id": doc_id, "title": title, "text": row["text"]}
+        language = row.get(LANGUAGE) if isinstance(row.get(LANGUAGE), str) else None
+        return {"id": doc_id, "title": title, "text": row["text"], LANGUAGE: language}
     return {"id": doc_id, "error": f'line {line_no}: needs a "text" or an "html" field'}
+
+
+def analysis_input(row: dict[str, Any]) -> AnalysisInput:
+    """What the analyser reads of a row; its language is taken out of the row."""
+    language = row.pop(LANGUAGE, None)
+    return (str(row.get("title", "")), "" if "error" in row else row["text"], language)
 
 
 def analysis_json(analysis: Analysis) -> dict[str, Any]:
@@ -74,6 +84,6 @@ def analyze_jsonl(
     """Stream answers for JSONL lines, in order, through one spaCy pipe (batched, and in
     several processes when the analyzer has them). Unreadable lines pass through as errors."""
     rows = (read_row(reader, i, raw) for i, raw in enumerate(lines, 1) if raw.strip())
-    items = (((r.get("title", ""), "" if "error" in r else r["text"]), r) for r in rows)
+    items = ((analysis_input(r), r) for r in rows)
     for analysis, row in analyzer.analyze_stream(items):
         yield row if "error" in row else {**row, **analysis_json(analysis)}

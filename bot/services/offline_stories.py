@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from bot.briefing.model import Analysis, ArticleView
 from bot.briefing.stories import group_stories
 from bot.ports import PageReader, StreamingAnalyzer
-from bot.services.analyze import read_row
+from bot.services.analyze import analysis_input, read_row
 
 KEEP = ("url", "published_at")
 UNDATED = datetime(1970, 1, 1, tzinfo=UTC)  # documents without a date share one moment
@@ -26,7 +26,7 @@ def stories_jsonl(
     lines: Iterable[str], *, reader: PageReader, analyzer: StreamingAnalyzer
 ) -> Iterator[dict[str, Any]]:
     rows = [read_row(reader, i, raw, KEEP) for i, raw in enumerate(lines, 1) if raw.strip()]
-    items = (((r.get("title", ""), "" if "error" in r else r["text"]), r) for r in rows)
+    items = ((analysis_input(r), r) for r in rows)
     views: list[ArticleView] = []
     for index, (analysis, row) in enumerate(analyzer.analyze_stream(items)):
         if "error" not in row:
