@@ -11,6 +11,9 @@ again at DEBUG.
 from __future__ import annotations
 
 import logging
+import sys
+
+from bot.log_context import JsonFormatter, wants_json
 
 QUIET = {
     "trafilatura": logging.ERROR,
@@ -35,7 +38,12 @@ def quiet_libraries(level: int = logging.INFO) -> None:
         logging.getLogger(name).setLevel(level if level <= logging.DEBUG else floor)
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, fmt: str = "auto") -> None:
+    """Lines to stderr at ``level``; ``fmt`` (BRIEFBOT_LOG_FORMAT) json, text, or auto: JSON
+    unless stderr is a terminal (``bot.log_context``)."""
     resolved = level_of(level)
     logging.basicConfig(level=resolved, format=FORMAT)
+    if wants_json(fmt, sys.stderr):
+        for handler in logging.getLogger().handlers:
+            handler.setFormatter(JsonFormatter())
     quiet_libraries(resolved)
