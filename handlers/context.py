@@ -11,6 +11,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.briefing.activity import WorkspaceStats
 from bot.config import Settings
 from bot.ports import Store
 from handlers.ports import ChannelPrivacy, FollowedTopics, IngestionQueue, Notifier
@@ -31,6 +32,9 @@ class Deps:
     channel_privacy: ChannelPrivacy
     topics: FollowedTopics
     bot_user_id: str = ""
+    # `/brief stats`: the workspace's numbers (bot.services.stats.workspace_stats, its
+    # collaborators given); None where nothing provides them.
+    stats: Callable[..., WorkspaceStats] | None = None
 
 
 def just_ack(ack: Ack) -> None:
