@@ -412,11 +412,63 @@ def org_acronym(long_form: str) -> str | None:
     return None
 
 
-def expand_topic(term: str) -> set[str]:
-    """Related search terms, lower-cased: a country gives its demonyms, capital and aliases.
+# Other spellings of well-known places: exonyms, older transliterations and the name in the
+# place's own language and script, one place a row, the spelling English news uses first.
+# A topic naming any of them matches them all ("kyiv" finds "Київ" and "Kiev").
+_SPELLING_ROWS = """
+Kyiv|Kiev|Київ|Киев|Kiew|Kijów
+Kharkiv|Kharkov|Харків|Харьков|Charkiw
+Odesa|Odessa|Одеса|Одесса
+Lviv|Lvov|Lwów|Lemberg|Львів|Львов
+Dnipro|Dnipropetrovsk|Dnepropetrovsk|Дніпро|Днепр
+Zaporizhzhia|Zaporizhia|Zaporozhye|Запоріжжя|Запорожье
+Mykolaiv|Nikolaev|Nikolayev|Миколаїв|Николаев
+Kherson|Херсон
+Donetsk|Донецьк|Донецк
+Luhansk|Lugansk|Луганськ|Луганск
+Chernihiv|Chernigov|Чернігів|Чернигов
+Ukraine|Україна|Украина|Ukraina
+Russia|Russie|Russland|Rusia|Россия
+Moscow|Moscou|Moskau|Mosca|Moscú|Москва
+Belarus|Byelorussia|Biélorussie|Weißrussland|Bielorrusia|Беларусь
+Minsk|Мінск|Минск
+Germany|Allemagne|Deutschland|Alemania|Germania
+Brussels|Bruxelles|Brüssel|Bruselas|Bruxelas
+Warsaw|Varsovie|Warschau|Varsovia|Warszawa
+Vienna|Vienne|Wien|Viena
+Munich|München|Monaco di Baviera
+Cologne|Köln
+Beijing|Peking|Pékin|Pekín|北京
+Tbilisi|Tiflis|თბილისი
+Chisinau|Chișinău|Kishinev
+Vilnius|Vilna|Wilno
+"""
 
-    "ukraine" or "ukrainian" -> {"ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"};
-    "eu" -> {"eu", "european union"}; an unknown term -> {term}.
+
+@cache
+def _spelling_index() -> dict[str, frozenset[str]]:
+    """Lower-cased spelling -> every spelling of its place, lower-cased."""
+    index: dict[str, frozenset[str]] = {}
+    for line in _SPELLING_ROWS.strip().splitlines():
+        forms = frozenset(f.strip().casefold() for f in line.split("|") if f.strip())
+        for form in forms:
+            index[form] = index.get(form, frozenset()) | forms
+    return index
+
+
+def other_spellings(name: str) -> frozenset[str]:
+    """Every spelling of the place ``name`` is one of, lower-cased ("kiev" -> {"kyiv",
+    "kiev", "київ", ...}); empty for a name not in the table."""
+    return _spelling_index().get(name.strip().casefold(), frozenset())
+
+
+def expand_topic(term: str) -> set[str]:
+    """Related search terms, lower-cased: a country gives its demonyms, capital and aliases,
+    and every place among them its other spellings.
+
+    "ukraine" or "ukrainian" -> {"ukraine", "ukrainian", "ukrainians", "kyiv", "kiev",
+    "україна", "київ", ...}; "kiev" -> {"kiev", "kyiv", "київ", ...}; "eu" -> {"eu",
+    "european union"}; an unknown term -> {term}.
     """
     key = term.strip().casefold()
     if not key:
@@ -438,7 +490,7 @@ def expand_topic(term: str) -> set[str]:
         short = org_acronym(long)
         if short:
             out.add(short.casefold())
-    return out
+    return out.union(*(other_spellings(form) for form in out))
 
 
 # Names that belong to a country's row but are too wide or too narrow to search with:

@@ -152,3 +152,29 @@ def test_one_word_of_a_several_word_topic_alone_is_no_match() -> None:
     bills, matched = score_article(q, article("Energy bills: gas prices push household costs up"))
     assert eggs == 0.0
     assert bills >= MIN_RELEVANCE and {"energy", "prices"} <= set(matched)
+
+
+@pytest.mark.parametrize(
+    ("topic", "title"),
+    [
+        ("kyiv", "Нічна атака дронів на Київ"),
+        ("kyiv", "Power cuts across Kiev as frost sets in"),
+        ("kiev", "Power cuts across Kyiv as frost sets in"),
+        ("Київ", "Power cuts across Kyiv as frost sets in"),
+        ("kharkiv", "Shelling in Kharkov overnight"),
+        ("ukraine", "Обстріл Києва: у Київ прибули рятувальники"),
+        ("russia", "Nouvelles sanctions contre la Russie"),
+    ],
+)
+def test_a_place_matches_its_other_spellings(topic: str, title: str) -> None:
+    relevance, matched = score_article(topic_query(topic), article(title))
+    assert relevance >= MIN_RELEVANCE, f"{topic!r} should match {title!r}"
+    assert matched
+
+
+def test_other_spellings_are_the_same_place_only() -> None:
+    kyiv = set(topic_query("kyiv").terms)
+    assert {"kyiv", "kiev", "київ", "киев"} <= kyiv
+    assert "ukraine" not in kyiv, "the city is not its whole country"
+    assert set(topic_query("kiev").terms) == kyiv
+    assert score_article(topic_query("kyiv"), article("Markets rally in Kharkiv"))[0] == 0.0
