@@ -7,6 +7,7 @@ turns a validation failure into one :class:`ConfigError` line naming the variabl
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import os
 import re
@@ -119,6 +120,10 @@ class Settings(BaseSettings):
     slack_bot_token: str = _secret("SLACK_BOT_TOKEN")
     slack_app_token: str = _secret("SLACK_APP_TOKEN")
     slack_signing_secret: str = _secret("SLACK_SIGNING_SECRET")
+    # OAuth: with both set, `briefbot serve` installs into any number of workspaces.
+    slack_client_id: str = _secret("SLACK_CLIENT_ID")
+    slack_client_secret: str = _secret("SLACK_CLIENT_SECRET")
+    encryption_keys: _NameList = _secret("BRIEFBOT_ENCRYPTION_KEY")
     metrics_port: int = Field(
         0,
         alias="BRIEFBOT_METRICS_PORT",
@@ -203,6 +208,25 @@ class Settings(BaseSettings):
             models[language] = model
         return models
 
+    @field_validator("encryption_keys", mode="before")
+    @classmethod
+    def _fernet_keys(cls, value: Any) -> Any:
+        """Fernet keys, the one new tokens are written with first: 32 bytes each, in
+        URL-safe base64 (`briefbot keys generate` prints one)."""
+        if not isinstance(value, str):
+            return value
+        keys = tuple(k.strip() for k in value.split(",") if k.strip())
+        for key in keys:
+            try:
+                raw = base64.urlsafe_b64decode(key.encode("ascii"))
+            except (ValueError, UnicodeEncodeError):
+                raw = b""
+            if len(raw) != 32:
+                raise ValueError(
+                    "must be Fernet keys separated by commas (`briefbot keys generate` prints one)"
+                )
+        return keys
+
     @field_validator("metrics_address")
     @classmethod
     def _host_port(cls, value: str) -> str:
@@ -230,12 +254,24 @@ class Settings(BaseSettings):
         return data
 
     @property
+    def oauth(self) -> bool:
+        """Installs by OAuth (many workspaces) rather than one SLACK_BOT_TOKEN."""
+        return bool(self.slack_client_id or self.slack_client_secret)
+
+    @property
     def api_url(self) -> str:
         return self.slack_api_url if self.slack_api_url.endswith("/") else self.slack_api_url + "/"
 
 
 # Environment variable of every setting, by field name.
 _ENV_NAMES = {str(info.alias): name for name, info in Settings.model_fields.items() if info.alias}
+
+
+_SECRETS = {
+    str(info.alias)
+    for info in Settings.model_fields.values()
+    if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("secret")
+}
 
 
 def _env_name(field_name: str) -> str:
@@ -264,6 +300,8 @@ def _config_error(err: ValidationError) -> ConfigError:
     if problem["type"] == "greater_than_equal":
         return ConfigError(f"{name} must be at least {problem['ctx']['ge']}")
     if problem["type"] == "value_error":  # our own validators say what is expected
+        if name in _SECRETS:  # never echo a key
+            return ConfigError(f"{name} {problem['ctx']['error']}")
         return ConfigError(f"{name} {problem['ctx']['error']}, got {value!r}")
     if problem["type"] == "string_pattern_mismatch":
         return ConfigError(f"{name} must be an http(s) URL, got {value!r}")
