@@ -6,6 +6,8 @@ BriefbotError
  |    +-- RefusedURL      the URL is not allowed: scheme, private address, bad form
  |    +-- TransientFetchError  worth retrying later: timeout, dropped connection, 5xx, 429
  +-- ExtractionError      the page held no readable article
+ |    +-- NoArticleText   nothing of an article in the page itself (``amp_url``: an AMP
+ |                        copy it declares, which may hold it)
  +-- UsageError           a command was malformed (message carries an example)
  +-- NotAllowed           the user lacks the right to do this
  +-- StorageError         the database refused or is unreachable
@@ -38,6 +40,15 @@ class TransientFetchError(FetchError):
 
 class ExtractionError(BriefbotError):
     pass
+
+
+class NoArticleText(ExtractionError):
+    """The page shows no article text (a script renders it, or there is none); ``amp_url``
+    is the AMP copy the page declares, if any, which may hold the article."""
+
+    def __init__(self, message: str, *, amp_url: str | None = None) -> None:
+        super().__init__(message)
+        self.amp_url = amp_url
 
 
 class UsageError(BriefbotError):

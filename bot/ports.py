@@ -74,6 +74,7 @@ class PageContent:
     quality: TextQuality = TextQuality.FULL
     description: str | None = None
     page_url: str | None = None  # the address the page declares (canonical link, og:url)
+    amp_url: str | None = None  # its AMP copy, declared by a page that gave less than full text
 
 
 @dataclass(frozen=True, slots=True)

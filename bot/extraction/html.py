@@ -10,20 +10,33 @@ JSON-LD ``articleBody``, or the paragraphs of its ``<article>`` element):
   trafilatura found (or trafilatura found under ``PARTIAL_WORDS``), it is the article;
 - trafilatura finds nothing: its default and recall modes are tried, then the structured
   copy, then the page's meta description (quality ``metadata``).
+
+A page that renders its article with JavaScript has the <article> of an empty shell; its
+structured copy is then the article its app is given as data (bot/extraction/embedded.py).
+A page that says its article is not free (JSON-LD ``isAccessibleForFree: false``, or
+``article:content_tier`` locked or metered) and shows little of it is a teaser: partial.
+With nothing to read, the reader says why (``NoArticleText``) and names the page's AMP copy.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bot.briefing.links import canonical_url
 from bot.briefing.status import TextQuality
-from bot.errors import ExtractionError
+from bot.errors import ExtractionError, NoArticleText
+from bot.extraction.embedded import (
+    JsonLd,
+    Stripped,
+    hydration_body,
+    read_json_ld,
+    strip_scripts,
+)
 from bot.extraction.language import article_language, declared_language
 from bot.extraction.pdf import PDF_TYPE, read_pdf
 from bot.ports import FetchedPage, PageContent
@@ -36,6 +49,10 @@ MAX_HTML_CHARS = 500_000  # markup read past scripts and styles; the rest is cut
 PARTIAL_WORDS = 60  # fewer words than this is a teaser, not an article
 LONGER = 1.8  # a structured copy this much longer than trafilatura's text may replace it...
 CONTAINED = 0.85  # ...when it holds at least this share of trafilatura's words
+TEASER_WORDS = 350  # a page behind a paywall that shows fewer words shows only a teaser
+NO_ARTICLE_TEXT = "the page has no readable article text"
+NEEDS_JAVASCRIPT = "the page needs JavaScript to show its article"
+SHELL_WORDS = 40  # a page of scripts showing fewer words than this is an app's empty shell
 
 _WORD = re.compile(r"\w+")
 
@@ -65,19 +82,23 @@ def plain_text_content(text: str) -> PageContent:
 
 def extract_article(html: str | bytes, url: str = "") -> PageContent:
     """Main text and metadata of an article page; raises ExtractionError when it has none."""
-    html, cut = _as_text(html)
+    page, cut = _as_text(html)
+    html = page.markup
     if "<" not in html:
         raise ExtractionError("the page is not HTML")
     meta = _metadata(html, url)
-    text, quality = _main_text(html, url)
-    if cut and quality == FULL:  # what was read may end before the article does
-        quality = PARTIAL
+    title = _clean(getattr(meta, "title", None))
+    ld = read_json_ld(html)
+    text, quality = _main_text(html, url, ld, lambda: hydration_body(page.data, title))
+    if (cut and quality == FULL) or _teaser(html, ld, text):
+        quality = PARTIAL  # what was read may end before the article does
     description = _clean(getattr(meta, "description", None))
+    amp_url = None if quality == FULL and text else _amp_url(html, url)
     if not text:
         if not description:
-            raise ExtractionError("the page has no readable article text")
+            raise NoArticleText(_why_nothing(html, page.scripts), amp_url=amp_url)
         text, quality = description, METADATA_ONLY
-    title = _clean(getattr(meta, "title", None)) or text.split("\n", 1)[0][:150]
+    title = title or text.split("\n", 1)[0][:150]
     return PageContent(
         title=title,
         text=text,
@@ -90,19 +111,72 @@ def extract_article(html: str | bytes, url: str = "") -> PageContent:
         description=description,
         quality=quality,
         page_url=_declared_url(html, url),
+        amp_url=amp_url,
     )
+
+
+def _head(html: str) -> Any:
+    """The page's <head> as a tree, or None when lxml cannot read it."""
+    import lxml.html
+
+    end = html.lower().find("</head>")
+    try:
+        return lxml.html.fromstring(html[: end + 7] if end > 0 else html[:200_000])
+    except Exception:  # lxml on hostile markup: no head
+        return None
+
+
+def _amp_url(html: str, url: str) -> str | None:
+    """The page's AMP copy (``<link rel="amphtml">``), an http(s) address other than its own."""
+    head = _head(html)
+    if head is None:
+        return None
+    for href in head.xpath('//link[contains(concat(" ", @rel, " "), " amphtml ")]/@href'):
+        address = urljoin(url, str(href).strip()) if url else str(href).strip()
+        if urlsplit(address).scheme in ("http", "https") and address != url:
+            return address
+    return None
+
+
+_LOCKED = re.compile(
+    r"""<meta[^>]+(?:property|name)=["']article:content_tier["'][^>]+content=["']"""
+    r"""(?:locked|metered)["']""",
+    re.IGNORECASE,
+)
+
+
+def _teaser(html: str, ld: JsonLd, text: str) -> bool:
+    """A page behind a paywall that shows less than its article: under ``TEASER_WORDS``, or
+    under most of the word count it declares."""
+    if not text or not (ld.paywalled or _LOCKED.search(html[:200_000])):
+        return False
+    words = len(_WORD.findall(text))
+    return words < TEASER_WORDS or (ld.word_count is not None and words < 0.8 * ld.word_count)
+
+
+_ASKS_FOR_JAVASCRIPT = re.compile(
+    r"(?i)(enable|turn on|activate|allow)\s+javascript|javascript\s+(is\s+)?(required|"
+    r"disabled|needed|must be enabled)|requires?\s+javascript|browser\s+(does not|doesn't)\s+"
+    r"support\s+javascript"
+)
+
+
+def _why_nothing(html: str, scripts: int) -> str:
+    """Why a page gave no text: an app's shell that its scripts fill, or no article at all."""
+    body = html[html.lower().find("<body") :] if "<body" in html.lower() else html
+    shown = re.sub(r"(?is)<noscript\b.*?</noscript\s*>", " ", body)
+    words = len(_WORD.findall(re.sub(r"<[^>]*>", " ", shown)))
+    if _ASKS_FOR_JAVASCRIPT.search(body) or (scripts and words < SHELL_WORDS):
+        return NEEDS_JAVASCRIPT
+    return NO_ARTICLE_TEXT
 
 
 def _declared_url(html: str, url: str) -> str | None:
     """The page's own address (its canonical link, else og:url), canonicalised and resolved
     against ``url``; none when it names no article (a site whose every page declares its home
     page) or is not http(s)."""
-    import lxml.html
-
-    end = html.lower().find("</head>")
-    try:
-        head = lxml.html.fromstring(html[: end + 7] if end > 0 else html[:200_000])
-    except Exception:  # lxml on hostile markup: no declared address
+    head = _head(html)
+    if head is None:
         return None
     found = head.xpath(
         '//link[contains(concat(" ", translate(@rel, "CANONICAL", "canonical"), " "),'
@@ -120,49 +194,23 @@ def _declared_url(html: str, url: str) -> str | None:
     return None
 
 
-def _as_text(html: str | bytes) -> tuple[str, bool]:
-    """The markup to read, and whether it was cut at ``MAX_HTML_CHARS``."""
+def _as_text(html: str | bytes) -> tuple[Stripped, bool]:
+    """The markup to read (and the page's data scripts), and whether it was cut at
+    ``MAX_HTML_CHARS``."""
     if isinstance(html, bytes):
         html = html.decode("utf-8", "replace")
     if not isinstance(html, str):
         raise ExtractionError("the page is not text")
-    html = _without_scripts(html)
-    cut = len(html) > MAX_HTML_CHARS
+    page = strip_scripts(html)
+    cut = len(page.markup) > MAX_HTML_CHARS
     # NUL and other C0 controls make lxml refuse the whole document.
-    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", html[:MAX_HTML_CHARS]), cut
+    markup = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", " ", page.markup[:MAX_HTML_CHARS])
+    return Stripped(markup, page.data, page.scripts), cut
 
 
-_BULK = re.compile(r"<(script|style)\b([^<>]{0,2000})>|<!--", re.IGNORECASE)
-_CLOSE = {
-    "script": re.compile(r"</script\s*>", re.IGNORECASE),
-    "style": re.compile(r"</style\s*>", re.IGNORECASE),
-}
-
-
-def _without_scripts(html: str) -> str:
-    """``html`` without its comments, styles and scripts but JSON-LD, none of which holds
-    article text, so that a page's inline code does not use up ``MAX_HTML_CHARS``. One pass:
-    an element left open runs to the end of the page, as in a browser."""
-    kept: list[str] = []
-    pos = 0
-    while (found := _BULK.search(html, pos)) is not None:
-        if found.group(0) == "<!--":
-            end = html.find("-->", found.end())
-            stop = len(html) if end < 0 else end + 3
-        else:
-            close = _CLOSE[found.group(1).lower()].search(html, found.end())
-            stop = len(html) if close is None else close.end()
-            if "ld+json" in found.group(2).lower():  # the structured copy: read, so kept
-                kept.append(html[pos:stop])
-                pos = stop
-                continue
-        kept.append(html[pos : found.start()])
-        pos = stop
-    kept.append(html[pos:])
-    return "".join(kept)
-
-
-def _main_text(html: str, url: str) -> tuple[str, TextQuality]:
+def _main_text(
+    html: str, url: str, ld: JsonLd, hydrated: Callable[[], str]
+) -> tuple[str, TextQuality]:
     text = ""
     for options in (
         {"favor_precision": True},
@@ -172,7 +220,9 @@ def _main_text(html: str, url: str) -> tuple[str, TextQuality]:
         text = _trafilatura_text(html, url, **options)
         if text:
             break
-    structured = _structured_text(html)
+    if len(_WORD.findall(text)) < PARTIAL_WORDS and _ASKS_FOR_JAVASCRIPT.search(text):
+        text = ""  # the page's notice to browsers without scripts, not its article
+    structured = _structured_text(html, ld, hydrated)
     if structured and (not text or _replaces(structured, text)):
         text = structured
     if not text:
@@ -212,62 +262,15 @@ def _metadata(html: str, url: str) -> Any:
         return None
 
 
-def _structured_text(html: str) -> str:
-    """The page's own copy of its article: JSON-LD articleBody, else its <article> text."""
-    bodies = _json_ld_bodies(html)
-    if bodies:
-        return max(bodies, key=len)
-    return _article_element_text(html)
-
-
-def _json_ld_blocks(html: str) -> list[str]:
-    """The text of each ``<script type="application/ld+json">`` of the page."""
-    import lxml.html
-
-    try:
-        tree = lxml.html.fromstring(html)
-    except Exception:  # lxml on hostile markup: no structured copy
-        return []
-    scripts = tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]')
-    return [script.text or "" for script in scripts]
-
-
-def _json_ld_bodies(html: str) -> list[str]:
-    bodies: list[str] = []
-    for block in _json_ld_blocks(html):
-        try:
-            data = json.loads(block.strip())
-        except (ValueError, RecursionError):
-            continue
-        stack = [data]
-        while stack and len(bodies) < 20:
-            item = stack.pop()
-            if isinstance(item, dict):
-                body = item.get("articleBody")
-                if isinstance(body, str) and body.strip():
-                    bodies.append(_normalise_body(body))
-                stack.extend(v for v in item.values() if isinstance(v, dict | list))
-            elif isinstance(item, list):
-                stack.extend(v for v in item if isinstance(v, dict | list))
-    return [b for b in bodies if b]
-
-
-def _normalise_body(body: str) -> str:
-    if "<" in body and ">" in body:  # some sites put HTML in articleBody
-        body = _markup_text(body)
-    lines = (re.sub(r"[ \t\xa0]+", " ", line).strip() for line in body.splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def _markup_text(fragment: str) -> str:
-    """The text of an HTML fragment, its tags read as spaces (line breaks stay as written)."""
-    import lxml.html
-
-    try:
-        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except Exception:  # not markup after all: keep it as it is
-        return fragment
-    return " ".join(root.itertext())
+def _structured_text(html: str, ld: JsonLd, hydrated: Callable[[], str]) -> str:
+    """The page's own copy of its article: JSON-LD articleBody, else its <article> text,
+    else (an empty shell) the body in its app's data."""
+    if ld.bodies:
+        return max(ld.bodies, key=len)
+    element = _article_element_text(html)
+    if len(_WORD.findall(element)) >= PARTIAL_WORDS:
+        return element
+    return max(element, hydrated(), key=len)
 
 
 def _article_element_text(html: str) -> str:

@@ -1,5 +1,9 @@
 """The fetch threads of a processing run: each claims an article, reads its page and hands
-it to the run's one analysing thread through a bounded queue."""
+it to the run's one analysing thread through a bounded queue.
+
+A page that holds less than its article (an app's empty shell, a summary, a teaser) and
+declares an AMP copy is read through that copy as well, fetched like any link (the same
+address checks), and the fuller of the two is kept."""
 
 from __future__ import annotations
 
@@ -7,14 +11,17 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
-from bot.errors import BriefbotError, ExtractionError
+from bot.briefing.status import TextQuality
+from bot.errors import BriefbotError, ExtractionError, NoArticleText
 from bot.log_context import log_context
 from bot.ports import ArticleTask, Fetcher, PageContent, PageReader
 
 log = logging.getLogger(__name__)
 
 READY_BACKLOG = 16  # pages read and waiting for analysis; fetching waits beyond it
+FULLER = {TextQuality.METADATA: 0, TextQuality.PARTIAL: 1, TextQuality.FULL: 2}
 Read = tuple[ArticleTask, PageContent | BriefbotError]
 
 
@@ -34,12 +41,40 @@ def read_page(
 ) -> PageContent | BriefbotError:
     with log_context(article_id=task.article_id):
         try:
-            return reader.read(fetcher.fetch(task.url))
+            return read_article(fetcher, reader, task.url)
         except BriefbotError as exc:
             return exc
         except Exception as exc:  # a page must never take the worker down
             log.exception("unexpected error reading %s", task.url)
             return ExtractionError(f"the page could not be read ({exc.__class__.__name__})")
+
+
+def read_article(fetcher: Fetcher, reader: PageReader, url: str) -> PageContent:
+    """The article behind a link: its page, or the page's AMP copy when that holds more."""
+    try:
+        content = reader.read(fetcher.fetch(url))
+    except NoArticleText as exc:
+        copy = _amp_copy(fetcher, reader, exc.amp_url)
+        if copy is None:
+            raise
+        return copy
+    if content.quality == TextQuality.FULL:
+        return content
+    copy = _amp_copy(fetcher, reader, content.amp_url)
+    if copy is None or FULLER[copy.quality] <= FULLER[content.quality]:
+        return content
+    return replace(copy, page_url=copy.page_url or content.page_url)
+
+
+def _amp_copy(fetcher: Fetcher, reader: PageReader, url: str | None) -> PageContent | None:
+    if url is None:
+        return None
+    try:
+        copy = reader.read(fetcher.fetch(url))
+    except BriefbotError as exc:
+        log.info("the AMP copy %s could not be read either: %s", url, exc)
+        return None
+    return replace(copy, amp_url=None)  # a copy's own AMP link is not followed
 
 
 class Fetching:
