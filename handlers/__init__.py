@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import capture, dedupe, errors, followed_home, home, mentions, payload, verbs
+from handlers import archive, capture, dedupe, errors, followed_home, home, mentions, payload, verbs
 from handlers.context import Deps
 
 
@@ -15,6 +15,7 @@ def register_all(app: App, deps: Deps) -> None:
     dedupe.register(app, deps)
     capture.register(app, deps)
     verbs.register(app, deps)
+    archive.register(app, deps)  # the search's page buttons
     mentions.register(app, deps)
     home.register(app, deps)
     followed_home.register(app, deps)
