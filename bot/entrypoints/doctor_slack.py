@@ -27,6 +27,7 @@ MANIFEST_SCOPES = frozenset(
         "channels:read",
         "chat:write",
         "commands",
+        "files:write",
         "reactions:write",
         "users:read",
     }

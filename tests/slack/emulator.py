@@ -11,7 +11,12 @@ Briefbot uses the way Slack does (HTTP 200 with ``{"ok": ...}`` JSON, HTTP 429 w
         [call] = slack.wait_for("chat.postMessage")
         assert call.params["text"] == "hi"
 
-It also accepts ``response_url`` posts (``emulator.response_url("cmd1")``).
+It also accepts ``response_url`` posts (``emulator.response_url("cmd1")``), and file uploads
+the way Slack's external upload takes them: files.getUploadURLExternal answers an upload URL
+on this server, the bytes are POSTed there (recorded as the method ``"file.upload"``, kept
+in ``emulator.uploads``), and files.completeUploadExternal shares them in a channel as a
+message with ``files``. Both methods need ``files:write`` in ``bot_scopes`` (else
+``missing_scope``, as Slack answers a token without it).
 """
 
 from __future__ import annotations
@@ -46,11 +51,12 @@ BOT_USER_NAME = "briefbot"
 APP_ID = "A0TEST"
 DEFAULT_BOT_SCOPES = (
     "commands,chat:write,app_mentions:read,channels:history,channels:read,"
-    "users:read,reactions:write"
+    "users:read,reactions:write,files:write"
 )
+UPLOAD_METHOD = "file.upload"  # how a POST to an upload URL is recorded
 
 # Fields that Slack clients send as JSON strings inside form-encoded bodies.
-_JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+_JSON_FIELDS = ("blocks", "attachments", "view", "metadata", "files")
 # Methods that an app-level (xapp-) token may call; every other method refuses it.
 _APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 _TOKEN_PREFIXES = ("xoxb-", "xoxp-", "xapp-", "xoxe.")
@@ -172,6 +178,9 @@ class SlackEmulator:
         self._reactions: set[tuple[str, str, str]] = set()
         self._last_post_at: dict[str, float] = {}
         self._response_url_uses: dict[str, int] = {}
+        #: Per file id: the bytes POSTed to its upload URL.
+        self.uploads: dict[str, bytes] = {}
+        self._upload_slots: dict[str, dict[str, Any]] = {}  # file id -> filename, length, ...
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -275,6 +284,8 @@ class SlackEmulator:
             self._reactions.clear()
             self._last_post_at.clear()
             self._response_url_uses.clear()
+            self.uploads.clear()
+            self._upload_slots.clear()
 
     # ------------------------------------------------------------------ inspection
 
@@ -615,6 +626,71 @@ class SlackEmulator:
             },
         }
 
+    def _needs_scope(self, scope: str) -> None:
+        granted = {s.strip() for s in self.bot_scopes.split(",")}
+        if scope not in granted:
+            raise _Answer("missing_scope", needed=scope, provided=self.bot_scopes)
+
+    def _files_get_upload_url_external(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._needs_scope("files:write")
+        filename = str(params.get("filename") or "")
+        try:
+            length = int(params.get("length") or 0)
+        except ValueError:
+            length = 0
+        if not filename or length <= 0:
+            raise _Answer("invalid_arguments")
+        self._view_counter += 1
+        file_id = f"F{self._view_counter:08d}"
+        self._upload_slots[file_id] = {
+            "filename": filename,
+            "length": length,
+            "alt_txt": params.get("alt_txt"),
+        }
+        return {"ok": True, "upload_url": f"{self.base_url}upload/v1/{file_id}", "file_id": file_id}
+
+    def _receive_upload(self, file_id: str, raw: bytes) -> tuple[int, str]:
+        with self._cond:
+            slot = self._upload_slots.get(file_id)
+            if slot is None:
+                return 404, "unknown upload"
+            if len(raw) != slot["length"]:
+                return 400, f"expected {slot['length']} bytes, got {len(raw)}"
+            self.uploads[file_id] = raw
+        return 200, f"OK - {len(raw)}"
+
+    def _files_complete_upload_external(self, params: dict[str, Any]) -> dict[str, Any]:
+        self._needs_scope("files:write")
+        files = params.get("files")
+        if not isinstance(files, list) or not files:
+            raise _Answer("invalid_arguments")
+        done = []
+        for item in files:
+            file_id = str(item.get("id") or "") if isinstance(item, dict) else ""
+            if file_id not in self.uploads:  # never announced, or its bytes never came
+                raise _Answer("file_not_found")
+            slot = self._upload_slots[file_id]
+            done.append(
+                {
+                    "id": file_id,
+                    "name": slot["filename"],
+                    "title": item.get("title") or slot["filename"],
+                    "mimetype": "image/png" if slot["filename"].endswith(".png") else "",
+                    "size": len(self.uploads[file_id]),
+                    "alt_txt": slot["alt_txt"],
+                }
+            )
+        channel = str(params.get("channel_id") or "")
+        if channel:
+            resolved = self._resolve_post_channel(channel)
+            if resolved in self.not_in_channel:
+                raise _Answer("not_in_channel")
+            ts = self._next_ts()
+            message = _message_from({"text": params.get("initial_comment") or ""}, ts)
+            message["files"] = done
+            self._store_message(resolved, ts, message)
+        return {"ok": True, "files": done}
+
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
         url = self.socket_url() if callable(self.socket_url) else self.socket_url
         if not url:
@@ -634,6 +710,8 @@ _METHODS: dict[str, Callable[[SlackEmulator, dict[str, Any]], dict[str, Any]]] =
     "users.info": SlackEmulator._users_info,
     "views.publish": SlackEmulator._views_publish,
     "apps.connections.open": SlackEmulator._apps_connections_open,
+    "files.getUploadURLExternal": SlackEmulator._files_get_upload_url_external,
+    "files.completeUploadExternal": SlackEmulator._files_complete_upload_external,
 }
 
 
@@ -848,6 +926,9 @@ def _make_handler(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
             elif url.path.startswith("/response_url/"):
                 method = "response_url"
                 is_response_url = True
+            elif url.path.startswith("/upload/v1/"):
+                self._upload(url.path, raw, headers, arrived, arrived_wall)
+                return
             else:
                 self._send(404, {"ok": False, "error": "not_found"}, {})
                 return
@@ -885,6 +966,26 @@ def _make_handler(emulator: SlackEmulator) -> type[BaseHTTPRequestHandler]:
             # Record before answering, so a test that got the answer always sees the call.
             emulator._record(call)
             self._send(status, body, extra_headers)
+
+        def _upload(
+            self, path: str, raw: bytes, headers: dict[str, str], at: float, wall: float
+        ) -> None:
+            """The bytes of a file, sent to the URL files.getUploadURLExternal gave."""
+            file_id = path.rsplit("/", 1)[-1]
+            status, text = emulator._receive_upload(file_id, raw)
+            call = Call(UPLOAD_METHOD, {"file_id": file_id, "length": len(raw)}, headers, at, wall)
+            call.path, call.status = path, status
+            call.response = {"ok": status == 200, **({} if status == 200 else {"error": text})}
+            emulator._record(call)
+            data = text.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(data)
+            self.wfile.flush()
+            self.close_connection = True
 
         def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
             data = json.dumps(body).encode("utf-8")

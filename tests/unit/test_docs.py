@@ -27,6 +27,7 @@ def test_the_manifest_asks_for_what_briefbot_uses_and_no_more():
         "channels:read",
         "chat:write",
         "commands",
+        "files:write",
         "reactions:write",
         "users:read",
     }
