@@ -208,16 +208,17 @@ def snippet(article: ArticleView, query: ArchiveQuery, limit: int = SNIPPET_LENG
         names = {actor.name, *actor.aliases}
         if wanted & {n.casefold() for n in names}:
             terms += [n.casefold() for n in sorted(names, key=len, reverse=True)]
-    for point in article.key_points:
+    title = article.title.casefold()
+    # A point that only repeats the headline, shown under it, says nothing new.
+    points = sorted(article.key_points, key=lambda p: p.text.casefold().strip(" .") == title)
+    for point in points:
         if any(t in point.text.casefold() for t in terms):
             return clip_words(point.text, limit)
     folded = article.text.casefold()
     hits = [i for i in (folded.find(t) for t in terms) if i >= 0]
     if hits:
         return _sentence_around(article.text, min(hits), limit)
-    if article.key_points:
-        return clip_words(article.key_points[0].text, limit)
-    return ""
+    return clip_words(points[0].text, limit) if points else ""
 
 
 def _sentence_around(text: str, at: int, limit: int) -> str:

@@ -162,3 +162,11 @@ def test_an_export_record_carries_dates_shares_key_points_and_actors():
     assert cells["key_points"] == "First point.\nSecond point."
     assert cells["shares"] == "C1 U1 2025-03-02T12:00:00Z; C2 U2 2025-03-04T12:00:00Z"
     assert cells["actors"] == "Keir Starmer (person)"
+
+
+def test_a_key_point_that_only_repeats_the_headline_gives_way_to_one_that_says_more():
+    a = article(
+        "Ofgem lifts the price cap", ["Ofgem lifts the price cap", "The price cap rises 6%."]
+    )
+    assert snippet(a, parse('"price cap"')) == "The price cap rises 6%."
+    assert snippet(a, parse("from:x.example")) == "The price cap rises 6%."
