@@ -208,17 +208,19 @@ def snippet(article: ArticleView, query: ArchiveQuery, limit: int = SNIPPET_LENG
         names = {actor.name, *actor.aliases}
         if wanted & {n.casefold() for n in names}:
             terms += [n.casefold() for n in sorted(names, key=len, reverse=True)]
-    title = article.title.casefold()
-    # A point that only repeats the headline, shown under it, says nothing new.
-    points = sorted(article.key_points, key=lambda p: p.text.casefold().strip(" .") == title)
+    title = article.title.casefold().strip(" .")
+    # A point that only repeats the headline, shown above it, says nothing new.
+    points = [p for p in article.key_points if p.text.casefold().strip(" .") != title]
     for point in points:
         if any(t in point.text.casefold() for t in terms):
             return clip_words(point.text, limit)
     folded = article.text.casefold()
-    hits = [i for i in (folded.find(t) for t in terms) if i >= 0]
+    after_title = len(title) if title and folded.startswith(title) else 0  # text may repeat it
+    hits = [i for i in (folded.find(t, after_title) for t in terms) if i >= 0]
     if hits:
         return _sentence_around(article.text, min(hits), limit)
-    return clip_words(points[0].text, limit) if points else ""
+    shown = points or article.key_points
+    return clip_words(shown[0].text, limit) if shown else ""
 
 
 def _sentence_around(text: str, at: int, limit: int) -> str:

@@ -170,3 +170,12 @@ def test_a_key_point_that_only_repeats_the_headline_gives_way_to_one_that_says_m
     )
     assert snippet(a, parse('"price cap"')) == "The price cap rises 6%."
     assert snippet(a, parse("from:x.example")) == "The price cap rises 6%."
+
+
+def test_a_text_that_opens_with_its_headline_is_quoted_past_it():
+    a = article(
+        "Ofgem lifts the price cap",
+        ["Ofgem lifts the price cap"],
+        text="Ofgem lifts the price cap\nBills rise. The price cap goes up by £101 a year. End.",
+    )
+    assert snippet(a, parse('"price cap"')) == "The price cap goes up by £101 a year."
