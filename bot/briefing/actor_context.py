@@ -14,7 +14,7 @@ from bisect import bisect_right
 from bot.briefing import gazetteer
 from bot.briefing.gazetteer import word_set
 from bot.briefing.model import AnnotatedText, Mention, Token
-from bot.briefing.names import HONORIFICS, TITLES, clean_name
+from bot.briefing.names import TITLES, clean_name, is_honorific
 
 
 def reads_as_common_noun(doc: AnnotatedText, tok: Token) -> bool:
@@ -82,7 +82,7 @@ def is_title_fragment(doc: AnnotatedText, mention: Mention) -> bool:
 
 def person_role(doc: AnnotatedText, mention: Mention, title: str) -> str:
     """Title words and a nationality just before a person's name: "French President"."""
-    if title and title.split()[0].casefold().rstrip(".") not in HONORIFICS:
+    if title and not is_honorific(title.split()[0], doc.language):
         return title
     tokens = tokens_before(doc, mention, limit=8)
     i = len(tokens) - 1

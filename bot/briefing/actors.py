@@ -30,7 +30,7 @@ from bot.briefing.actor_context import (
 from bot.briefing.gazetteer import PARTICLES, word_set
 from bot.briefing.layout import caps_lines, layout_mentions, overlaps
 from bot.briefing.model import Actor, ActorType, AnnotatedText, Mention
-from bot.briefing.names import HONORIFICS, clean_name, is_event, is_junk, name_key, split_entity
+from bot.briefing.names import clean_name, is_event, is_honorific, is_junk, name_key, split_entity
 
 LABEL_TYPES: dict[str, ActorType] = {
     "PERSON": ActorType.PERSON,
@@ -101,7 +101,7 @@ def _collect(
     atype = LABEL_TYPES.get(label)
     if atype is None or (weight == 1 and is_title_fragment(doc, mention)):
         return
-    name, title = clean_name(part, label)
+    name, title = clean_name(part, label, doc.language)
     if label == "PERSON":
         name, title = _shed_description(doc, name, title)
     if is_junk(name) or is_event(name) or name.casefold() in PORTFOLIOS:
@@ -122,7 +122,7 @@ def _collect(
         cluster.layout[atype] += weight
     else:
         _weigh_context(doc, cluster, mention, part, quoted=quoted)
-    if title and title.split()[0].casefold().rstrip(".") in HONORIFICS:
+    if title and is_honorific(title.split()[0], doc.language):
         cluster.strong = ActorType.PERSON
     _weigh_name(cluster, name, is_country=country is not None)
     if atype is ActorType.PERSON:

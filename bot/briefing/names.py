@@ -23,6 +23,23 @@ TITLES = word_set(
 )
 # Honorifics that make a mention a person whatever the tagger said.
 HONORIFICS = word_set("mr mrs ms miss dr sir dame")
+# And those of other languages' texts ("M. Bayrou", "Mme Lagarde", "Herr Merz"), which in
+# English would take a name's initial ("M. Night Shyamalan") for one.
+FOREIGN_HONORIFICS = {
+    "fr": word_set("m mm mme mmes mlle mlles dr"),
+    "de": word_set("herr frau dr"),
+    "es": word_set("sr sra srta dr dra"),
+    "it": word_set("sig sigg sig.ra dott dr"),
+    "pt": word_set("sr sra dr dra"),
+}
+
+
+def is_honorific(word: str, language: str = "en") -> bool:
+    """ "Mr", "Dr."; in a French text "M." and "Mme" too."""
+    key = word.casefold().rstrip(".")
+    return key in HONORIFICS or key in FOREIGN_HONORIFICS.get(language, frozenset())
+
+
 PRONOUNS = word_set(
     "i me he she it we they him her us them his its their our you this that these those who one"
 )
@@ -70,7 +87,7 @@ _EDGE_PUNCT = " \t\n,;:!?\"'“”‘’()[]{}-–—*/"
 _KEEP_DOT = re.compile(r"(?:^|[\s.])[A-Za-z]\.$|\b(?:Inc|Co|Corp|Ltd|Jr|Sr|Bros)\.$")
 
 
-def clean_name(surface: str, label: str = "") -> tuple[str, str]:
+def clean_name(surface: str, label: str = "", language: str = "en") -> tuple[str, str]:
     """Strip a leading "the", titles (for people), possessives and edge punctuation.
 
     Returns ``(name, title)``: ``("Keir Starmer", "Prime Minister")`` for
@@ -88,7 +105,7 @@ def clean_name(surface: str, label: str = "") -> tuple[str, str]:
     strip_all = label == "PERSON"
     while len(words) > 1:
         key = words[0].casefold().rstrip(".")
-        if key in HONORIFICS or (strip_all and key in TITLES):
+        if is_honorific(key, language) or (strip_all and key in TITLES):
             title.append(words.pop(0))
         elif strip_all and title and key in {"of", "for"}:
             title.append(words.pop(0))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.briefing.actor_context import quote_spans
-from bot.briefing.names import is_junk
+from bot.briefing.names import clean_name, is_junk
 from bot.briefing.status import AnalysisStatus
 from bot.briefing.text import is_opinion, is_quote
 from bot.extraction.nlp import SpacyAnalyzer
@@ -53,3 +53,10 @@ def test_french_quotation_marks_are_quotes() -> None:
 def test_a_capitalised_common_noun_of_french_is_no_name() -> None:
     assert is_junk("État") and is_junk("Etat")
     assert not is_junk("États-Unis")
+
+
+def test_honorifics_of_the_texts_language_are_stripped_from_names() -> None:
+    assert clean_name("M. Bayrou", "PERSON", "fr") == ("Bayrou", "M.")
+    assert clean_name("Mme Lagarde", "PERSON", "fr") == ("Lagarde", "Mme")
+    assert clean_name("Herr Merz", "PERSON", "de") == ("Merz", "Herr")
+    assert clean_name("M. Night Shyamalan", "PERSON") == ("M. Night Shyamalan", "")
