@@ -10,38 +10,20 @@ import pytest
 from bot.briefing.status import TextQuality
 from bot.extraction.pdf import MAX_CHARS, MAX_PAGES, NO_TEXT_LAYER
 from bot.services.briefing import brief
+from tests.fixture_pages import (
+    ANNEX_END,
+    REPORT,
+    REPORT_HEADER,
+    REPORT_TITLE,
+    annex_pdf,
+    report_pdf,
+)
 from tests.integration import test_ingest
 from tests.integration.test_ingest import NOW, ingest, share
-from tests.pdfs import blank_pdf, encrypted, image_pdf, text_pdf, wrapped
+from tests.pdfs import blank_pdf, encrypted, image_pdf
 
 pytestmark = pytest.mark.slow
 app, server = test_ingest.app, test_ingest.server  # the ingestion tests' fixtures
-
-REPORT = [
-    "The port authority of Tallinn said on Monday that container traffic fell by a fifth in "
-    "the first half of the year, as shipping lines moved cargo to Gdansk and Klaipeda after "
-    "a dispute over dock fees.",
-    "Chief executive Marta Kask told the city council that the authority would cut its fees "
-    "for large vessels from January and spend forty million euros on new cranes at the "
-    "Muuga terminal.",
-    "The Estonian government, which owns the port, has asked the authority for a "
-    "reconstruction plan for the old harbour by the end of March, the report says.",
-]
-HEADER = "Port of Tallinn - half-year report"
-
-
-def report_pdf(**info: str) -> bytes:
-    body = wrapped(REPORT, width=70)
-    # A word hyphenated at a line end, to be joined again by the reader.
-    at = next(i for i, line in enumerate(body) if "reconstruction" in line)
-    before, after = body[at].split("reconstruction")
-    body[at : at + 1] = [before + "recon-", "struction" + after]
-    pages = [
-        [HEADER, "Traffic falls as lines move to rival ports", "", *body[:6], "", "Page 1 of 3"],
-        [HEADER, *body[6:12], "", "Page 2 of 3"],
-        [HEADER, *body[12:], "", "Page 3 of 3"],
-    ]
-    return text_pdf(pages, **info)
 
 
 def stored(app, url):  # type: ignore[no-untyped-def]
@@ -56,20 +38,20 @@ def stored(app, url):  # type: ignore[no-untyped-def]
 def test_a_pdf_report_is_read_with_its_title_text_key_points_and_actors(app, server):
     url = server.add(
         "/reports/h1.pdf",
-        report_pdf(title="Tallinn port traffic report, first half", author="Port of Tallinn"),
+        report_pdf(title=REPORT_TITLE, author="Port of Tallinn"),
         content_type="application/pdf",
     )
     [capture] = ingest(app, [url], share())
     assert capture.record.status == "done", capture.record.failure_reason
 
     article = stored(app, url)
-    assert article.title == "Tallinn port traffic report, first half"
+    assert article.title == REPORT_TITLE
     assert article.outlet == "127.0.0.1"
     assert article.extraction == TextQuality.FULL
     for paragraph in REPORT[:2]:
         assert paragraph in article.text, "each paragraph is one line, as the page wrote it"
     assert "reconstruction plan" in article.text, "the hyphen at the line end is gone"
-    assert HEADER not in article.text and "Page 2 of 3" not in article.text
+    assert REPORT_HEADER not in article.text and "Page 2 of 3" not in article.text
     assert article.key_points and all(p.text in article.text for p in article.key_points)
     assert any(p.text.startswith("Chief executive Marta Kask") for p in article.key_points)
     assert "Marta Kask" in {a.name for a in article.actors}
@@ -86,7 +68,7 @@ def test_a_pdf_without_a_title_is_named_by_its_first_line_and_known_by_its_heade
     )
     [capture] = ingest(app, [url], share())
     assert capture.record.status == "done", capture.record.failure_reason
-    assert stored(app, url).title == HEADER
+    assert stored(app, url).title == REPORT_HEADER
 
 
 @pytest.mark.parametrize(
@@ -114,13 +96,10 @@ def test_a_pdf_locked_only_against_editing_is_read(app, server):
 
 
 def test_a_huge_pdf_is_read_up_to_its_bounds_and_stored_as_partial(app, server):
-    line = "Cargo volumes at the Muuga terminal were recorded for the month, berth by berth."
-    pages = [[f"Annex table {n}", *[line] * 40] for n in range(MAX_PAGES + 50)]
-    pages[-1].append("The last table of the annex gives the totals for the year.")
-    url = server.add("/annex.pdf", text_pdf(pages), content_type="application/pdf")
+    url = server.add("/annex.pdf", annex_pdf(MAX_PAGES + 50), content_type="application/pdf")
     [capture] = ingest(app, [url], share())
     assert capture.record.status == "done", capture.record.failure_reason
     article = stored(app, url)
     assert article.extraction == TextQuality.PARTIAL
     assert MAX_CHARS // 2 < len(article.text) <= MAX_CHARS
-    assert "totals for the year" not in article.text
+    assert ANNEX_END not in article.text
