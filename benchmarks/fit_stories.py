@@ -39,7 +39,7 @@ import json
 import pickle
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -137,10 +137,6 @@ def group(rows: Sequence[Row], analyzer: CachedAnalyzer, setting: Setting) -> di
         return {str(o["id"]): str(o["story"]) for o in out}
 
 
-def score(rows: Sequence[Row], analyzer: CachedAnalyzer, setting: Setting) -> dict[str, float]:
-    return bcubed(rows, group(rows, analyzer, setting))
-
-
 def changes(setting: Setting, defaults: Setting) -> int:
     return sum(a != b for a, b in zip(setting, defaults, strict=True))
 
@@ -211,48 +207,52 @@ def measured(
     halves: Mapping[str, Sequence[Row]],
     analyzer: CachedAnalyzer,
 ) -> dict[str, Scores]:
-    """Every setting on each half, three ways: each half grouped on its own (the held-out
-    half is not even read while choosing); all topics grouped in one run and scored half by
-    half (what quality.py and ``briefbot stories`` over the whole file do); and each topic
+    """Every setting on each half and on all topics, three ways: each half grouped on its
+    own (the held-out half is not even read while choosing); all topics grouped in one run
+    (what quality.py and ``briefbot stories`` over the whole file do); and each topic
     grouped on its own, as a briefing on one subject groups only its few matches."""
-    alone: Scores = {h: {s: score(rows, analyzer, s) for s in grid} for h, rows in halves.items()}
-    together: Scores = {h: {} for h in halves}
-    by_topic: Scores = {h: {} for h in halves}
     topics: dict[str, list[Row]] = {}
     for r in gold:
         topics.setdefault(r["topic"], []).append(r)
-    for setting in grid:
-        story = group(gold, analyzer, setting)
-        apart = {
-            doc: f"{topic}/{label}"
-            for topic, rows in topics.items()
+
+    def apart(parts: Mapping[str, Sequence[Row]], setting: Setting) -> dict[str, str]:
+        return {
+            doc: f"{name}/{label}"
+            for name, rows in parts.items()
             for doc, label in group(rows, analyzer, setting).items()
         }
-        for h, rows in halves.items():
-            together[h][setting] = bcubed(rows, story)
-            by_topic[h][setting] = bcubed(rows, apart)
-    return {
-        "each half alone": alone,
-        "all topics in one run": together,
-        "each topic alone": by_topic,
+
+    ways: dict[str, Callable[[Setting], dict[str, str]]] = {
+        "each half alone": lambda setting: apart(halves, setting),
+        "all topics in one run": lambda setting: group(gold, analyzer, setting),
+        "each topic alone": lambda setting: apart(topics, setting),
     }
+    out: dict[str, Scores] = {}
+    for way, stories_of in ways.items():
+        scored: Scores = {h: {} for h in [*halves, "all"]}
+        for setting in grid:
+            story = stories_of(setting)
+            for h, rows in [*halves.items(), ("all", gold)]:
+                scored[h][setting] = bcubed(rows, story)
+        out[way] = scored
+    return out
 
 
 def tables(mode: str, scored: Scores, defaults: Setting) -> dict[str, Any]:
     """Prints what the settings do on each half, grouped as ``mode`` says; answers it."""
-    names = list(scored)
+    names = [h for h in scored if h != "all"]
     chosen = {h: best(scored[h], defaults) for h in names}
-    print(f"\n{mode}: B-cubed F1 and topics separated, {len(scored[names[0]])} settings")
-    print(f"{'setting':<18} " + " ".join(f"{h + ' half':<17}" for h in names))
+    print(f"\n{mode}: B-cubed F1 and topics separated, {len(scored['all'])} settings")
+    print(f"{'setting':<18} " + " ".join(f"{h + ' half':<17}" for h in names) + " all topics")
     rows = [("current defaults", defaults, ""), *((f"best on {h}", chosen[h][0], h) for h in names)]
     for label, setting, fitted_on in rows:
         cells = []
         for h in names:
             tag = "" if not fitted_on else ("in" if h == fitted_on else "OUT")
             cells.append(f"{figure(scored[h][setting])} {tag:<3}")
-        print(f"{label:<18} " + " ".join(cells))
+        print(f"{label:<18} " + " ".join(cells) + f" {figure(scored['all'][setting])}")
     print("(F1, topics separated; in: the half it was chosen on; OUT: held out)")
-    out: dict[str, Any] = {"defaults": {h: scored[h][defaults] for h in names}, "choices": {}}
+    out: dict[str, Any] = {"defaults": {h: scored[h][defaults] for h in scored}, "choices": {}}
     for h in names:
         setting, ties = chosen[h]
         other = next(o for o in names if o != h)
@@ -280,7 +280,7 @@ def tables(mode: str, scored: Scores, defaults: Setting) -> dict[str, Any]:
                 f"{described(setting, defaults)}"
             )
     out["all_settings"] = [
-        {"setting": dict(s), **{h: scored[h][s] for h in names}} for s in scored[names[0]]
+        {"setting": dict(s), **{h: scored[h][s] for h in scored}} for s in scored["all"]
     ]
     return out
 
