@@ -43,6 +43,20 @@ class ShareRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class FailedLink:
+    url: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FailureNotice:
+    """What one person hears about one message of theirs: each of its links that failed."""
+
+    share: NewShare
+    links: tuple[FailedLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleTask:
     article_id: int
     url: str
@@ -119,7 +133,12 @@ class StreamingAnalyzer(Protocol):
 
 
 class Store(Protocol):
-    def record_share(self, *, canonical_url: str, url: str, share: NewShare) -> ShareRecord: ...
+    def record_share(
+        self, *, canonical_url: str, url: str, share: NewShare, now: datetime | None = None
+    ) -> ShareRecord:
+        """The share, and its article: new and pending, as it is, or (failed, and its backoff
+        over at ``now``, default the share's time) pending again."""
+        ...
 
     def remove_message_shares(self, *, team_id: str, channel_id: str, message_ts: str) -> int: ...
 
@@ -156,8 +175,22 @@ class Store(Protocol):
     ) -> None: ...
 
     def save_failure(
-        self, article_id: int, *, reason: str, retry_at: datetime | None, now: datetime
-    ) -> None: ...
+        self,
+        article_id: int,
+        *,
+        reason: str,
+        retry_at: datetime | None,
+        now: datetime,
+        reshare_at: datetime | None = None,
+    ) -> None:
+        """Retried at ``retry_at``; else failed, and tried once more when shared again after
+        ``reshare_at`` (None: never)."""
+        ...
+
+    def take_failure_notices(self, article_ids: Collection[int]) -> list[FailureNotice]:
+        """One notice per message that shared one of these articles: its failed links whose
+        sharer was not told yet, marked as told."""
+        ...
 
     def article_record(self, article_id: int) -> ShareRecord | None: ...
 

@@ -6,6 +6,7 @@ Slack's limits hold by construction: at most 50 blocks a message, section text a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.briefing.model import Briefing, CitedPoint, Story
@@ -22,7 +23,7 @@ from bot.briefing.render import (
     status_tag,
 )
 from bot.briefing.status import ArticleStatus, TextQuality
-from bot.ports import Capture
+from bot.ports import Capture, FailedLink
 
 MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
@@ -182,3 +183,17 @@ def failure_note(url: str, reason: str | None) -> str:
         f"I couldn't read {link(url)}: {escape(reason or 'unknown reason')}. "
         "It won't appear in briefings."
     )
+
+
+NOTE_LINKS = 20  # links one failure note lists; the rest are counted
+
+
+def failure_notice(links: Sequence[FailedLink]) -> str:
+    """The one note about a message's links that could not be read: each of them, and why."""
+    if len(links) == 1:
+        return failure_note(links[0].url, links[0].reason)
+    lines = [f"• {link(f.url)}: {escape(f.reason)}" for f in links[:NOTE_LINKS]]
+    if len(links) > NOTE_LINKS:
+        lines.append(f"…and {len(links) - NOTE_LINKS} more")
+    head = f"I couldn't read {len(links)} of the links you shared; they won't appear in briefings:"
+    return cut("\n".join([head, *lines]), FALLBACK_LIMIT)

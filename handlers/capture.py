@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 
 from bot.briefing.links import canonical_url, links_in_message
 from bot.briefing.status import ArticleStatus
-from bot.ports import ArticleTask, NewShare, ShareRecord, Store
+from bot.ports import ArticleTask, FailedLink, NewShare, ShareRecord, Store
 from bot.services.ingest import LinkCapture, record_links
-from handlers.blocks import failure_note
+from handlers.blocks import failure_notice
 from handlers.context import Deps, log
 from handlers.errors import reported
 from handlers.ports import Notifier
@@ -25,11 +25,15 @@ NOTICES = "capture_notices"  # set before the ack; Bolt copies the context to th
 
 @dataclass(frozen=True, slots=True)
 class Notices:
-    """What the sharer hears after the ack: a reaction, and why a link could not be read."""
+    """What the sharer hears after the ack: a reaction, and (in one note) why links could
+    not be read. While some of the message's links are being read, the note waits for them:
+    whoever reads them (this process, or a ``briefbot worker``) sends it."""
 
     share: NewShare
     react: bool
-    failures: tuple[str, ...]
+    articles: tuple[int, ...]  # the message's recorded links
+    unrecorded: tuple[FailedLink, ...]  # links that are no address at all
+    reading: str  # "": none of its links is being read; "here", or "elsewhere" (a worker)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -71,7 +75,7 @@ def capture_message(
         channel_private=_stays_in_channel(deps, client, body, event, team, channel),
         thread_ts=message.get("thread_ts"),
     )
-    captures = record_links(store=deps.store, urls=urls, share=share)  # before the ack
+    captures = record_links(store=deps.store, urls=urls, share=share, now=deps.now())  # before ack
     event_id = body.get("event_id")
     if isinstance(event_id, str) and not deps.store.first_delivery(
         event_id, team_id=team, now=deps.now()
@@ -155,31 +159,70 @@ def _carries_content(message: Any) -> bool:
 def _queue_and_notices(
     deps: Deps, client: WebClient, share: NewShare, captures: list[LinkCapture]
 ) -> Notices:
+    recorded = tuple(c.record.article_id for c in captures if c.record)
     pending = [
         c.record.article_id
         for c in captures
         if c.record and c.record.status == ArticleStatus.PENDING
     ]
-    failed = [c for c in captures if c.record is None or c.record.status == ArticleStatus.FAILED]
-    if pending:
-        deps.pool.submit(
-            pending, notify=lambda task, record: _notify(deps, client, share, task, record)
-        )
-    failures = tuple(
-        _failure_note(
-            c.url,
-            c.error or (c.record.failure_reason if c.record else None) or "it could not be read",
-        )
-        for c in failed
+    unrecorded = tuple(
+        FailedLink(c.url, c.error or "it could not be read") for c in captures if c.record is None
     )
-    return Notices(share, react=bool(captures) and len(failed) < len(captures), failures=failures)
+    failed = [c for c in captures if c.record is None or c.record.status == ArticleStatus.FAILED]
+    reading = ""
+    if pending:
+
+        def tell(outcomes: list[tuple[ArticleTask, ShareRecord]]) -> None:
+            _tell_message(deps, client, share, recorded, unrecorded)
+
+        reading = "here" if deps.pool.submit(pending, notify=tell) is not None else "elsewhere"
+    return Notices(
+        share,
+        react=bool(captures) and len(failed) < len(captures),
+        articles=recorded,
+        unrecorded=unrecorded,
+        reading=reading,
+    )
 
 
 def send_notices(deps: Deps, client: WebClient, notices: Notices) -> None:
     if notices.react and deps.settings.capture_reaction:
         deps.poster.react(client=client, share=notices.share, name=deps.settings.capture_reaction)
-    for text in notices.failures:
-        deps.poster.note(client=client, share=notices.share, text=text)
+    if not notices.reading:  # links that failed before and are not tried again yet
+        _tell_message(deps, client, notices.share, notices.articles, notices.unrecorded)
+    elif notices.reading == "elsewhere" and notices.unrecorded:
+        # The worker reading the rest tells of them and of any that failed before, in one
+        # note; links that are no address at all it cannot know of.
+        deps.poster.note(
+            client=client, share=notices.share, text=failure_notice(notices.unrecorded)
+        )
+
+
+def _tell_message(
+    deps: Deps,
+    client: WebClient | None,
+    share: NewShare,
+    article_ids: tuple[int, ...],
+    unrecorded: tuple[FailedLink, ...] = (),
+) -> None:
+    """One note per message about its links that failed and that were not told yet."""
+    notices = deps.store.take_failure_notices(article_ids) if article_ids else []
+    mine = [n for n in notices if _same_message(n.share, share)]
+    links = (*(link for n in mine for link in n.links), *unrecorded)
+    if links:
+        deps.poster.note(client=client, share=share, text=failure_notice(links))
+    for other in notices:  # others who shared one of these links, in other messages
+        if not _same_message(other.share, share):
+            deps.poster.note(client=client, share=other.share, text=failure_notice(other.links))
+
+
+def _same_message(a: NewShare, b: NewShare) -> bool:
+    return (a.team_id, a.channel_id, a.message_ts, a.user_id) == (
+        b.team_id,
+        b.channel_id,
+        b.message_ts,
+        b.user_id,
+    )
 
 
 def _from_a_bot(deps: Deps, message: dict[str, Any]) -> bool:
@@ -205,27 +248,11 @@ def _ts_time(ts: Any, deps: Deps) -> datetime:
         return deps.now()
 
 
-def _notify(
-    deps: Deps, client: WebClient, share: NewShare, task: ArticleTask, record: ShareRecord
-) -> None:
-    if record.status == ArticleStatus.FAILED:
-        deps.poster.note(
-            client=client, share=share, text=_failure_note(task.url, record.failure_reason)
-        )
-
-
 def tell_sharers_of_failure(
-    store: Store, poster: Notifier, task: ArticleTask, record: ShareRecord
+    store: Store, poster: Notifier, outcomes: list[tuple[ArticleTask, ShareRecord]]
 ) -> None:
-    """After a retried article finally failed: tell each person who shared it, why."""
-    if record.status != ArticleStatus.FAILED or task.url.startswith("file://"):
-        return
-    for share in store.article_shares(task.article_id):
-        if share.team_id != "cli":
-            poster.note(
-                client=None, share=share, text=_failure_note(task.url, record.failure_reason)
-            )
-
-
-def _failure_note(url: str, reason: str | None) -> str:
-    return failure_note(url, reason)  # escaped: a reason may quote the page
+    """After a worker's sweep: each message that shared one of its articles hears, in one
+    note, of its links that failed and that nobody told its sharer of yet."""
+    read = [task.article_id for task, _ in outcomes if not task.url.startswith("file://")]
+    for notice in store.take_failure_notices(read):
+        poster.note(client=None, share=notice.share, text=failure_notice(notice.links))

@@ -17,12 +17,13 @@ from bot.briefing.model import Briefing
 from bot.ports import ArticleTask, NewShare, ShareRecord
 from handlers.blocks import Block
 
-Notify = Callable[[ArticleTask, ShareRecord], None]
+Outcomes = Callable[[list[tuple[ArticleTask, ShareRecord]]], None]
 
 
 class IngestionQueue(Protocol):
-    def submit(self, article_ids: Sequence[int], notify: Notify | None = None) -> object:
-        """Read these articles soon, off Bolt's threads; ``notify`` hears how each ended."""
+    def submit(self, article_ids: Sequence[int], notify: Outcomes | None = None) -> object:
+        """Read these articles soon, off Bolt's threads; ``notify`` hears how they all ended,
+        at once. None: this process does not read them (``briefbot worker`` processes do)."""
         ...
 
 

@@ -117,19 +117,23 @@ class ArticleQueue:
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def give_up_exhausted(self, *, now: datetime, max_attempts: int) -> int:
-        """Pending articles whose attempts ran out (their worker died mid-way): failed."""
+        """Pending articles whose attempts ran out, their worker dead mid-way (its lease ran
+        out): failed, and tried again when shared again. An article a new share queued
+        again after its attempts ran out was never claimed since, and waits for a worker."""
         with self.db.session() as s:
             result = s.execute(
                 update(Article)
                 .where(
                     Article.status == ArticleStatus.PENDING,
                     Article.attempts >= max_attempts,
-                    _free(now),
+                    Article.claimed_until.is_not(None),
+                    Article.claimed_until < now,
                 )
                 .values(
                     status=ArticleStatus.FAILED,
                     claimed_until=None,
                     claimed_by=None,
+                    next_attempt_at=now,
                     failure_reason=func.coalesce(
                         Article.failure_reason, "reading it never finished"
                     ),
@@ -137,12 +141,18 @@ class ArticleQueue:
             )
             return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    def retry_failed(self, *, now: datetime) -> int:
-        """Put failed articles back in the queue (``briefbot ingest --retry-failed``)."""
+    def retry_failed(self, *, now: datetime, canonical_urls: Collection[str]) -> int:
+        """Put these articles back in the queue if they failed, whatever their backoff
+        (``briefbot ingest --retry-failed URL...``); how many were."""
+        if not canonical_urls:
+            return 0
         with self.db.session() as s:
             result = s.execute(
                 update(Article)
-                .where(Article.status == ArticleStatus.FAILED)
+                .where(
+                    Article.status == ArticleStatus.FAILED,
+                    Article.canonical_url.in_(list(canonical_urls)),
+                )
                 .values(
                     status=ArticleStatus.PENDING,
                     attempts=0,

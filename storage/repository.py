@@ -6,14 +6,14 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Actor, Analysis, ArticleView
 from bot.briefing.status import ArticleStatus, TextQuality
-from bot.ports import Capture, NewShare, PageContent, ShareRecord
+from bot.ports import Capture, FailedLink, FailureNotice, NewShare, PageContent, ShareRecord
 from storage.actor_index import ActorChanged, Planned, plan_actors, write_actors
 from storage.article_queue import ArticleQueue
 from storage.db import Database
@@ -40,24 +40,32 @@ class SqlStore(ArticleQueue):
 
     # --- shares and the article queue ---------------------------------------------
 
-    def record_share(self, *, canonical_url: str, url: str, share: NewShare) -> ShareRecord:
+    def record_share(
+        self, *, canonical_url: str, url: str, share: NewShare, now: datetime | None = None
+    ) -> ShareRecord:
         """Record a share, creating the pending article if the URL is new. Idempotent.
 
-        This runs before Slack hears the ack, so it is three plain statements in one short
-        transaction: insert-or-ignore the article, read its state, insert-or-ignore the share.
+        A failed article whose ``next_attempt_at`` (when a new share may try it again) is past
+        at ``now`` (default: the share's time) is queued again; one refused for good has none.
+        This runs before Slack hears the ack, so it is plain statements in one short
+        transaction: insert-or-ignore the article, read its state (requeue it), insert-or-
+        ignore the share.
         """
         insert = self._insert_ignoring_duplicates
+        at = now or share.shared_at
         with self.db.session() as s:
             created = s.execute(
                 insert(Article, ["canonical_url"])
                 .values(canonical_url=canonical_url, url=url, title="", outlet="", text="")
                 .returning(Article.id)
             ).first()
-            article_id, status, reason = s.execute(
-                select(Article.id, Article.status, Article.failure_reason).where(
-                    Article.canonical_url == canonical_url
-                )
+            article_id, status, reason, retry_at = s.execute(
+                select(
+                    Article.id, Article.status, Article.failure_reason, Article.next_attempt_at
+                ).where(Article.canonical_url == canonical_url)
             ).one()
+            if status == ArticleStatus.FAILED and retry_at is not None and retry_at <= at:
+                status = self._requeue(s, article_id, at) or status
             s.execute(
                 insert(Share, ["team_id", "channel_id", "message_ts", "article_id"]).values(
                     article_id=article_id,
@@ -71,6 +79,25 @@ class SqlStore(ArticleQueue):
                 )
             )
             return ShareRecord(article_id, ArticleStatus(status), created is not None, reason)
+
+    def _requeue(self, s: Session, article_id: int, at: datetime) -> ArticleStatus | None:
+        """A failed article shared again after its backoff: pending once more (None when
+        another share requeued it first)."""
+        done = s.execute(
+            update(Article)
+            .where(
+                Article.id == article_id,
+                Article.status == ArticleStatus.FAILED,
+                Article.next_attempt_at <= at,
+            )
+            .values(
+                status=ArticleStatus.PENDING,
+                next_attempt_at=None,
+                claimed_until=None,
+                claimed_by=None,
+            )
+        )
+        return ArticleStatus.PENDING if done.rowcount else None  # type: ignore[attr-defined]
 
     def _insert_ignoring_duplicates(self, table: type[Base], unique: list[str]) -> Any:
         """``INSERT ... ON CONFLICT (unique) DO NOTHING`` in this database's dialect."""
@@ -200,13 +227,21 @@ class SqlStore(ArticleQueue):
         )
 
     def save_failure(
-        self, article_id: int, *, reason: str, retry_at: datetime | None, now: datetime
+        self,
+        article_id: int,
+        *,
+        reason: str,
+        retry_at: datetime | None,
+        now: datetime,
+        reshare_at: datetime | None = None,
     ) -> None:
+        """Pending again at ``retry_at``; else failed, and tried again when shared after
+        ``reshare_at`` (None: never, it was refused)."""
         with self.db.session() as s:
             article = s.get_one(Article, article_id)
             article.failure_reason = reason[:1000]
             article.claimed_until, article.claimed_by = None, None
-            article.next_attempt_at = retry_at
+            article.next_attempt_at = retry_at if retry_at is not None else reshare_at
             article.status = ArticleStatus.PENDING if retry_at is not None else ArticleStatus.FAILED
             article.fetched_at = now
 
@@ -222,17 +257,57 @@ class SqlStore(ArticleQueue):
     def article_shares(self, article_id: int) -> list[NewShare]:
         with self.db.session() as s:
             return [
-                NewShare(
-                    sh.team_id,
-                    sh.channel_id,
-                    sh.user_id,
-                    sh.message_ts,
-                    sh.shared_at,
-                    sh.channel_private,
-                    sh.thread_ts,
-                )
+                _new_share(sh)
                 for sh in s.scalars(select(Share).where(Share.article_id == article_id))
             ]
+
+    def take_failure_notices(self, article_ids: Collection[int]) -> list[FailureNotice]:
+        """For each Slack message that shared one of these articles, its links that failed
+        and that its sharer has not been told of, marked as told: one notice a message,
+        however many of its links failed and whichever process read them."""
+        if not article_ids:
+            return []
+        with self.db.session() as s:
+            messages = s.execute(
+                select(Share.team_id, Share.channel_id, Share.message_ts)
+                .where(Share.article_id.in_(list(article_ids)), Share.team_id != "cli")
+                .distinct()
+            ).all()
+            if not messages:
+                return []
+            same_message = or_(
+                *(
+                    and_(Share.team_id == t, Share.channel_id == c, Share.message_ts == m)
+                    for t, c, m in messages
+                )
+            )
+            rows = s.execute(
+                select(Share, Article.url, Article.failure_reason)
+                .join(Article, Share.article_id == Article.id)
+                .where(same_message, Article.status == ArticleStatus.FAILED, ~Share.notified)
+                .order_by(Share.id)
+            ).all()
+            told = set(
+                s.scalars(
+                    update(Share)
+                    .where(Share.id.in_([sh.id for sh, _, _ in rows]), ~Share.notified)
+                    .values(notified=True)
+                    .returning(Share.id)
+                )
+            )
+            notices: dict[tuple[str, str, str, str], FailureNotice] = {}
+            for sh, url, reason in rows:
+                if sh.id not in told:
+                    continue  # another process told them
+                key = (sh.team_id, sh.channel_id, sh.message_ts, sh.user_id)
+                link = FailedLink(url, reason or "it could not be read")
+                found = notices.get(key)
+                notices[key] = (
+                    FailureNotice(_new_share(sh), (link,))
+                    if found is None
+                    else FailureNotice(found.share, (*found.links, link))
+                )
+            return list(notices.values())
 
     # --- reading ------------------------------------------------------------------
 
@@ -328,3 +403,15 @@ class SqlStore(ArticleQueue):
                 .returning(ProcessedEvent.event_id)
             ).first()
             return stored is not None  # a retry's insert was ignored
+
+
+def _new_share(sh: Share) -> NewShare:
+    return NewShare(
+        sh.team_id,
+        sh.channel_id,
+        sh.user_id,
+        sh.message_ts,
+        sh.shared_at,
+        sh.channel_private,
+        sh.thread_ts,
+    )

@@ -50,10 +50,29 @@ def canonical_source(url: str) -> str:
     return url if url.startswith("file://") else canonical_url(url)
 
 
-def run_ingest(app: Container, sources: Sequence[str], *, user: str) -> int:
-    """Ingest everything; print one line per failure and a summary. Exit code 1 if any failed."""
+def _canonical_all(urls: Sequence[str]) -> list[str]:
+    out = []
+    for url in urls:
+        try:
+            out.append(canonical_source(url))
+        except ValueError:
+            continue  # not an address: its share fails with the reason
+    return out
+
+
+def run_ingest(
+    app: Container, sources: Sequence[str], *, user: str, retry_failed: bool = False
+) -> int:
+    """Ingest everything; print one line per failure and a summary. Exit code 1 if any failed.
+    With ``retry_failed`` these sources are read again if they failed before, backoff or not."""
     urls = expand_sources(sources)
     console = Console(stderr=True)
+    if retry_failed:
+        again = app.store.retry_failed(now=utcnow(), canonical_urls=_canonical_all(urls))
+        console.print(
+            f"{again} failed {'article' if again == 1 else 'articles'} queued again",
+            highlight=False,
+        )
     fetcher = LocalFileFetcher(app.fetcher, max_bytes=app.settings.fetch_max_bytes)
     started = time.monotonic()
     outcome: Counter[str] = Counter()

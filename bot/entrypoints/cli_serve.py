@@ -168,7 +168,7 @@ def worker(
             from handlers.poster import SlackPoster, web_client
 
             poster = SlackPoster(web_client(s.slack_bot_token, s.api_url))
-            pool.on_done = partial(tell_sharers_of_failure, container.store, poster)
+            pool.on_swept = partial(tell_sharers_of_failure, container.store, poster)
         typer.echo("briefbot: worker waiting for articles; Ctrl-C stops", err=True)
         # SIGTERM: take no more, finish what is in hand or release it, exit 0.
         _on_sigterm(None, pool.stop)

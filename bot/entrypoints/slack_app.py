@@ -115,7 +115,7 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
         topics=TopicCommands(topics=SqlTopicStore(container.db), settings=s, now=utcnow),
         bot_user_id=_bot_user_id(client),
     )
-    pool.on_done = partial(tell_sharers_of_failure, container.store, poster)
+    pool.on_swept = partial(tell_sharers_of_failure, container.store, poster)
     register_all(app, deps)
     if ingest_here:  # load the spaCy pipeline now, not when the first link arrives
         threading.Thread(

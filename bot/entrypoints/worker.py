@@ -26,6 +26,9 @@ from bot.services.ingest import process_articles
 log = logging.getLogger(__name__)
 
 Notify = Callable[[ArticleTask, ShareRecord], None]
+# Every article of one submission, or of one sweep, once they all ended: so that the person
+# who shared six dead links in one message hears of them in one note, not six.
+Outcomes = Callable[[list[tuple[ArticleTask, ShareRecord]]], None]
 # After SIGTERM, pages still arriving get this long; then their claims are released, so
 # the process exits well inside the ten seconds a supervisor allows.
 DRAIN_SECONDS = 3.0
@@ -115,17 +118,18 @@ class IngestionPool:
         self._stop = threading.Event()  # set by stop(): no more claims, waits end
         self._stopped_at: float | None = None
         self._until: Callable[[], bool] = lambda: False
-        self.on_done: Notify | None = None  # called for swept articles
+        self.on_done: Notify | None = None  # each swept article, as it ends
+        self.on_swept: Outcomes | None = None  # the articles of a sweep, all at its end
 
     def submit(
-        self, article_ids: Sequence[int], notify: Notify | None = None
+        self, article_ids: Sequence[int], notify: Outcomes | None = None
     ) -> Future[list[ShareRecord]] | None:
-        """Process these articles soon; ``notify`` hears how each one ended."""
+        """Process these articles soon; ``notify`` hears how they ended, all at once."""
         if not self.enabled:
             return None
         return self.executor.submit(self._run, list(article_ids), notify)
 
-    def _run(self, article_ids: list[int], notify: Notify | None) -> list[ShareRecord]:
+    def _run(self, article_ids: list[int], notify: Outcomes | None) -> list[ShareRecord]:
         pending = iter(article_ids)
         lock = threading.Lock()
 
@@ -138,16 +142,29 @@ class IngestionPool:
                         return task
             return None
 
+        ended: list[tuple[ArticleTask, ShareRecord]] = []
         try:
-            return self._process(next_task, notify)
+            records = self._process(next_task, lambda task, record: ended.append((task, record)))
         except Exception:
             log.exception("ingestion of articles %s failed", article_ids)
             raise
+        _tell(notify, ended)
+        return records
 
     def sweep_once(self) -> int:
         """Read due articles until none is due and none is in hand; how many were read."""
         self.store.give_up_exhausted(now=self.now(), max_attempts=self.max_attempts)
-        return len(self._process(self._next_due, self.on_done))
+        ended: list[tuple[ArticleTask, ShareRecord]] = []
+
+        def done(task: ArticleTask, record: ShareRecord) -> None:
+            ended.append((task, record))
+            if self.on_done is not None:
+                self.on_done(task, record)
+
+        try:
+            return len(self._process(self._next_due, done))
+        finally:
+            _tell(self.on_swept, ended)
 
     def _next_due(self) -> ArticleTask | None:
         """For a free fetch thread: the next due article, claimed one at a time so that
@@ -163,7 +180,7 @@ class IngestionPool:
         return None
 
     def _process(
-        self, tasks: Callable[[], ArticleTask | None], notify: Notify | None
+        self, tasks: Callable[[], ArticleTask | None], notify: Notify
     ) -> list[ShareRecord]:
         return process_articles(
             store=self.store,
@@ -219,3 +236,13 @@ class IngestionPool:
             return
         if released:
             log.info("released %d article(s) not finished, for another worker", released)
+
+
+def _tell(listener: Outcomes | None, ended: list[tuple[ArticleTask, ShareRecord]]) -> None:
+    """Hand the outcomes on; a listener that fails (Slack away) costs a note, not the run."""
+    if listener is None or not ended:
+        return
+    try:
+        listener(ended)
+    except Exception:
+        log.exception("telling sharers how %d article(s) ended failed", len(ended))

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from bot.briefing.links import canonical_url
 from bot.briefing.model import Analysis
 from bot.briefing.status import ArticleStatus
-from bot.errors import BriefbotError, ExtractionError, TransientFetchError
+from bot.errors import BriefbotError, ExtractionError, RefusedURL, TransientFetchError
 from bot.log_context import log_context
 from bot.metrics import ARTICLES
 from bot.ports import (
@@ -47,8 +47,10 @@ def record_links(
     urls: Iterable[str],
     share: NewShare,
     canonicalize: Callable[[str], str] = canonical_url,
+    now: datetime | None = None,
 ) -> list[LinkCapture]:
-    """Record each link's share and its pending article; nothing is fetched here."""
+    """Record each link's share and its pending article; nothing is fetched here. A link
+    that failed before is queued again when its backoff is over at ``now``."""
     out = []
     seen: set[str] = set()
     for url in urls:
@@ -62,15 +64,26 @@ def record_links(
         seen.add(canonical)
         out.append(
             LinkCapture(
-                url, canonical, store.record_share(canonical_url=canonical, url=url, share=share)
+                url,
+                canonical,
+                store.record_share(canonical_url=canonical, url=url, share=share, now=now),
             )
         )
     return out
 
 
+MAX_RESHARE_DELAY = timedelta(days=1)
+
+
 def retry_delay(attempts: int) -> timedelta:
     """Back off 2, 8, 32 minutes... after the first, second, third failed attempt."""
-    return timedelta(minutes=2 * 4 ** max(0, attempts - 1))
+    return timedelta(minutes=2 * 4 ** max(0, min(attempts, 10) - 1))
+
+
+def reshare_delay(attempts: int) -> timedelta:
+    """How long a failed link waits before a new share of it tries once more: the same
+    backoff, growing with every attempt, at most a day."""
+    return min(retry_delay(attempts), MAX_RESHARE_DELAY)
 
 
 def process_articles(
@@ -182,7 +195,11 @@ def _save_failure(
 ) -> None:
     transient = isinstance(error, TransientFetchError) and task.attempts < max_attempts
     retry_at = now() + retry_delay(task.attempts) if transient else None
-    store.save_failure(task.article_id, reason=str(error), retry_at=retry_at, now=now())
+    # A refused link (a private address, not http) is refused again however often shared.
+    reshare_at = None if isinstance(error, RefusedURL) else now() + reshare_delay(task.attempts)
+    store.save_failure(
+        task.article_id, reason=str(error), retry_at=retry_at, now=now(), reshare_at=reshare_at
+    )
     log.info("article %s failed (%s)%s", task.url, error, " - will retry" if retry_at else "")
 
 
@@ -220,7 +237,9 @@ def ingest_links(
 ) -> list[LinkCapture]:
     """Record shares, then fetch and analyse the new articles now (the CLI path). Give
     ``claims`` whose leases a heartbeat renews; without, the claims last five minutes."""
-    captures = record_links(store=store, urls=urls, share=share, canonicalize=canonicalize)
+    captures = record_links(
+        store=store, urls=urls, share=share, canonicalize=canonicalize, now=now()
+    )
     claims = claims or Claims(store, lease_seconds=UNRENEWED_LEASE_SECONDS)
     pending = iter(
         [
