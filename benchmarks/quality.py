@@ -350,7 +350,7 @@ def print_table(rows: list[tuple[str, float, float, str, bool]], results: dict[s
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("data", type=Path, help="folder with ner/, summ/ and html/")
+    ap.add_argument("data", type=Path, help="folder with ner/, summ/, html/ and stories/")
     ap.add_argument(
         "--cmd", default=None, help='system command; default "briefbot analyze --jsonl"'
     )
