@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
+from bot.briefing.archive import ArchiveQuery
 from bot.briefing.followed import BriefingRecord, TopicConfig
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Analysis, ArticleView, Briefing
-from bot.briefing.status import ArticleStatus, RunStatus, TextQuality
+from bot.briefing.status import AnalysisStatus, ArticleStatus, RunStatus, TextQuality
 
 T = TypeVar("T")
 # What an analyser reads: (title, text), or (title, text, language) when the text's language
@@ -40,6 +41,13 @@ class ShareRecord:
     status: ArticleStatus
     new_article: bool
     failure_reason: str | None = None
+    language: str | None = None
+    analysis: AnalysisStatus | None = None  # of a read article: not analysed, and why
+
+    @property
+    def note(self) -> str:
+        """What a read article lacks ("not analysed: language de"), else nothing."""
+        return self.analysis.note(self.language) if self.analysis else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +110,13 @@ class Capture:
     user_id: str
     shared_at: datetime
     quality: TextQuality | None = None  # of a read article: PARTIAL when cut or a teaser
+    language: str | None = None
+    analysis: AnalysisStatus | None = None  # of a read article: UNSUPPORTED_LANGUAGE, kept unread
+
+    @property
+    def note(self) -> str:
+        """What a read article lacks ("not analysed: language de"), else nothing."""
+        return self.analysis.note(self.language) if self.analysis else ""
 
 
 class Fetcher(Protocol):
@@ -224,6 +239,25 @@ class Store(Protocol):
     def recent_articles(
         self, *, team_id: str | None, channel_id: str | None, since: datetime, limit: int = 200
     ) -> list[ArticleView]: ...
+
+    def search_archive(
+        self,
+        query: ArchiveQuery,
+        *,
+        team_id: str | None,
+        channel_id: str | None,
+        offset: int = 0,
+        limit: int = 5,
+    ) -> tuple[list[ArticleView], int]:
+        """``/brief search``: a page of the matches this team and channel may see, best first
+        (most recently shared first without words), and how many there are in all."""
+        ...
+
+    def export_articles(
+        self, *, since: datetime, team_id: str | None = None, channel_id: str | None = None
+    ) -> Iterator[ArticleView]:
+        """Every analysed article shared since then that may be seen, in first-share order."""
+        ...
 
 
 class Poster(Protocol):

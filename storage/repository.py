@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Actor, Analysis, ArticleView
-from bot.briefing.status import ArticleStatus, TextQuality
+from bot.briefing.status import AnalysisStatus, ArticleStatus, TextQuality
 from bot.ports import Capture, FailedLink, FailureNotice, NewShare, PageContent, ShareRecord
 from storage.actor_index import ActorChanged, Planned, plan_actors, write_actors
+from storage.archive import ArchiveReads
 from storage.article_queue import ArticleQueue
 from storage.db import Database
 from storage.models import (
@@ -32,8 +33,9 @@ from storage.queries import SEARCH_SAFETY_CAP, article_views, recent_ids, search
 ACTOR_RETRIES = 3
 
 
-class SqlStore(ArticleQueue):
-    """The claims on the queue are ArticleQueue's (storage/article_queue.py)."""
+class SqlStore(ArticleQueue, ArchiveReads):
+    """The claims on the queue are ArticleQueue's (storage/article_queue.py), the archive's
+    search and export ArchiveReads' (storage/archive.py)."""
 
     def __init__(self, db: Database):
         self.db = db
@@ -182,8 +184,9 @@ class SqlStore(ArticleQueue):
         article.author, article.published_at, article.language = (
             page.author,
             page.published_at,
-            page.language,
+            analysis.language or page.language,
         )
+        article.analysis = analysis.status
         article.extraction = page.quality
         article.page_url = page.page_url
         article.status, article.failure_reason = ArticleStatus.DONE, None
@@ -251,7 +254,12 @@ class SqlStore(ArticleQueue):
             if article is None:
                 return None
             return ShareRecord(
-                article.id, ArticleStatus(article.status), False, article.failure_reason
+                article.id,
+                ArticleStatus(article.status),
+                False,
+                article.failure_reason,
+                language=article.language,
+                analysis=_analysis(article),
             )
 
     def article_shares(self, article_id: int) -> list[NewShare]:
@@ -376,6 +384,8 @@ class SqlStore(ArticleQueue):
                     sh.user_id,
                     sh.shared_at,
                     TextQuality(a.extraction) if a.extraction else None,
+                    language=a.language,
+                    analysis=_analysis(a),
                 )
                 for sh, a in rows
             ]
@@ -403,6 +413,13 @@ class SqlStore(ArticleQueue):
                 .returning(ProcessedEvent.event_id)
             ).first()
             return stored is not None  # a retry's insert was ignored
+
+
+def _analysis(article: Article) -> AnalysisStatus | None:
+    """A read article's analysis (NULL for one read before it was stored: analysed)."""
+    if article.status != ArticleStatus.DONE:
+        return None
+    return AnalysisStatus(article.analysis) if article.analysis else AnalysisStatus.ANALYSED
 
 
 def _new_share(sh: Share) -> NewShare:
