@@ -160,6 +160,8 @@ def status_blocks(captures: list[Capture]) -> Reply:
         why = (
             f" — {escape(c.failure_reason)}"
             if c.status == ArticleStatus.FAILED and c.failure_reason
+            else f" — {escape(c.note)}"
+            if c.status == ArticleStatus.DONE and c.note
             else READ_IN_PART.get(c.quality, "")
             if c.status == ArticleStatus.DONE and c.quality is not None
             else ""

@@ -63,6 +63,9 @@ class Article(Base):
     extraction: Mapped[str | None] = mapped_column(String(16))  # full, partial, metadata
     # Added in 0007: the address the page declares (canonical link, og:url), canonicalised.
     page_url: Mapped[str | None] = mapped_column(String(2048))
+    # Added in 0011: whether the text was analysed (AnalysisStatus), or kept with its title and
+    # link only (no pipeline for its language); NULL before it: every article was analysed.
+    analysis: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16), default=ArticleStatus.PENDING, index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

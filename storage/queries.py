@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from bot.briefing.model import Actor, ActorType, ArticleView, KeyPoint, ShareInfo
-from bot.briefing.status import ArticleStatus, TextQuality
+from bot.briefing.status import AnalysisStatus, ArticleStatus, TextQuality
 from storage.models import ActorRow, Article, ArticleActor, KeyPointRow, Share
 
 # The most matches one search hands to the composer. A safety limit only: a 7-day window of
@@ -157,6 +157,8 @@ def _views(
             Article.text,
             Article.extraction,
             Article.page_url,
+            Article.language,
+            Article.analysis,
         ).where(Article.id.in_(wanted), Article.status == ArticleStatus.DONE)
     )
     by_id = {
@@ -173,6 +175,8 @@ def _views(
             text=r.text,
             extraction=TextQuality(r.extraction) if r.extraction else TextQuality.FULL,
             same_as=r.page_url or "",
+            language=r.language,
+            analysis=AnalysisStatus(r.analysis) if r.analysis else AnalysisStatus.ANALYSED,
         )
         for r in rows
     }

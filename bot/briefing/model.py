@@ -123,6 +123,8 @@ class ArticleView:
     matched: tuple[str, ...] = ()  # terms or actors that made it match
     extraction: TextQuality = TextQuality.FULL  # partial or metadata: a teaser, not the article
     same_as: str = ""  # the address the page declares, when it has one (canonical link, og:url)
+    language: str | None = None  # "fr"; None: unknown
+    analysis: AnalysisStatus = AnalysisStatus.ANALYSED  # else no key points, no actors
 
 
 @dataclass(frozen=True, slots=True)

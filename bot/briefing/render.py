@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.briefing.corroboration import SHOWN_FROM
 from bot.briefing.model import ActorCount, Briefing, CitedPoint, Story
-from bot.briefing.status import TextQuality
+from bot.briefing.status import AnalysisStatus, TextQuality
 
 
 def heading(b: Briefing) -> str:
@@ -54,7 +54,11 @@ def point_sources(p: CitedPoint) -> str:
 
 
 def reading_note(s: Story) -> str:
-    """What the reader is missing when no article of the story could be read in full."""
+    """What the reader is missing when no article of the story could be read in full, or
+    analysed: in a language without a pipeline it has no key points and no actors."""
+    if s.articles and all(a.analysis is not AnalysisStatus.ANALYSED for a in s.articles):
+        languages = ", ".join(sorted({a.language or "unknown" for a in s.articles}))
+        return s.articles[0].analysis.note(languages)
     several = len(s.articles) > 1
     if s.reading is TextQuality.PARTIAL:
         return f"read in part: the full {'articles' if several else 'article'} could not be read"

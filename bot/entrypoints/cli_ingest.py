@@ -77,6 +77,7 @@ def run_ingest(
     started = time.monotonic()
     outcome: Counter[str] = Counter()
     failures: list[tuple[str, str]] = []
+    kept: list[tuple[str, str]] = []  # read, but not analysed: why
     with (
         renewed_claims(app.store) as claims,
         Progress(
@@ -116,7 +117,11 @@ def run_ingest(
                 outcome[status] += 1
                 if status != ArticleStatus.DONE:
                     failures.append((c.url, reason or "unknown reason"))
+                elif c.record is not None and c.record.note:
+                    kept.append((c.url, c.record.note))
             progress.advance(bar, len(batch))
+    for url, note in kept:
+        console.print(f"[yellow]kept[/yellow] {url}: {note}, title and link only", highlight=False)
     for url, reason in failures:
         console.print(f"[red]failed[/red] {url}: {reason}", highlight=False)
     secs = time.monotonic() - started
