@@ -22,6 +22,7 @@ from slack_sdk.webhook import WebhookResponse
 
 from bot.briefing.model import Briefing
 from bot.briefing.mrkdwn import escape
+from bot.errors import PostFailed
 from bot.ports import NewShare
 from handlers.blocks import Block, briefing_blocks
 from handlers.context import log
@@ -64,12 +65,40 @@ class ChannelThrottle:
             self.sleep(at - now)
 
 
-class SlackPoster:
-    """Implements ``bot.ports.Poster`` and the capture notices."""
+ClientFor = Callable[[str], WebClient | None]  # team id -> a client with its bot's token
 
-    def __init__(self, client: WebClient, throttle: ChannelThrottle | None = None):
+
+class SlackPoster:
+    """Implements ``bot.ports.Poster`` and the capture notices.
+
+    With ``clients`` (OAuth mode, many workspaces) what is posted without a request's
+    client (a scheduled briefing, a note after a retried article) goes out with the token
+    of the workspace it is for; a workspace without an installation gets nothing.
+    """
+
+    def __init__(
+        self,
+        client: WebClient,
+        throttle: ChannelThrottle | None = None,
+        *,
+        clients: ClientFor | None = None,
+    ):
         self.client = client
         self.throttle = throttle or ChannelThrottle()
+        self.clients = clients
+
+    def client_for(self, team_id: str) -> WebClient:
+        if self.clients is None:
+            return self.client
+        found = self.clients(team_id)
+        if found is None:
+            raise PostFailed(
+                f"Briefbot is not installed in workspace {team_id} (any more): it needs "
+                "to be installed again from /slack/install.",
+                code="not_installed",
+                permanent=True,
+            )
+        return found
 
     def post_briefing(
         self,
@@ -81,11 +110,17 @@ class SlackPoster:
         thread_ts: str | None = None,
     ) -> str:
         blocks, text = briefing_blocks(briefing, title=title or None)
-        return self.post(channel_id=channel_id, text=text, blocks=blocks, thread_ts=thread_ts)
+        return self.post(
+            channel_id=channel_id,
+            text=text,
+            blocks=blocks,
+            thread_ts=thread_ts,
+            client=self.client_for(team_id),
+        )
 
     def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
         """Post plain ``text`` (a topic name in it cannot notify anyone: it is escaped)."""
-        return self.post(channel_id=channel_id, text=escape(text))
+        return self.post(channel_id=channel_id, text=escape(text), client=self.client_for(team_id))
 
     def post(
         self,
@@ -114,9 +149,11 @@ class SlackPoster:
 
     def react(self, *, client: WebClient | None, share: NewShare, name: str) -> None:
         try:
-            (client or self.client).reactions_add(
+            (client or self.client_for(share.team_id)).reactions_add(
                 channel=share.channel_id, timestamp=share.message_ts, name=name
             )
+        except PostFailed as exc:
+            log.warning("could not react to %s: %s", share.message_ts, exc.code)
         except SlackApiError as exc:
             if exc.response.get("error") != "already_reacted":
                 log.warning(
@@ -126,9 +163,11 @@ class SlackPoster:
     def note(self, *, client: WebClient | None, share: NewShare, text: str) -> None:
         """A short note only the person who shared the link sees."""
         try:
-            (client or self.client).chat_postEphemeral(
+            (client or self.client_for(share.team_id)).chat_postEphemeral(
                 channel=share.channel_id, user=share.user_id, text=text, thread_ts=share.thread_ts
             )
+        except PostFailed as exc:
+            log.warning("could not tell %s: %s", share.user_id, exc.code)
         except FAILURES as exc:
             log.warning("could not tell %s: %s", share.user_id, post_failed(exc).code)
 

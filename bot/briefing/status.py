@@ -86,6 +86,7 @@ class SlotOutcome(StrEnum):
     TAKEN = "taken"  # another scheduler has the slot
     ERROR = "error"  # the attempt itself broke (the database was away); the next poll retries
     GONE = "gone"  # the topic was removed before its job ran
+    UNINSTALLED = "uninstalled"  # its workspace has no installation (OAuth mode): not posted
 
 
 COVERING_RUNS = (RunStatus.POSTED, RunStatus.SILENT)  # runs whose window the next one follows

@@ -16,6 +16,7 @@ import typer
 
 from bot.entrypoints.cli_followed import scheduler_command, topics_cli
 from bot.entrypoints.cli_serve import run, serve, worker
+from bot.entrypoints.cli_workspace import keys_cli, workspace_cli
 from bot.entrypoints.doctor import doctor
 from bot.errors import BriefbotError
 from bot.logs import quiet_libraries
@@ -33,6 +34,8 @@ cli = typer.Typer(
 db_cli = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 cli.add_typer(topics_cli, name="topics")
+cli.add_typer(keys_cli, name="keys")
+cli.add_typer(workspace_cli, name="workspace")
 cli.command("scheduler")(scheduler_command)
 cli.command()(doctor)
 
@@ -67,19 +70,17 @@ def db_upgrade() -> None:
 @cli.command()
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="URLs, HTML/text files or folders of them")],
-    retry_failed: Annotated[
-        bool,
-        typer.Option(
-            help="read these again if they failed before, however recently (others wait for "
-            "their backoff)"
-        ),
-    ] = False,
+    retry_failed: Annotated[bool, typer.Option(help="queue failed articles again first")] = False,
 ) -> None:
     """Fetch, read and analyse articles into the store."""
     from bot.entrypoints.cli_ingest import run_ingest
 
     with _closing(command_container()) as app:
-        code = run_ingest(app, sources, user=getpass.getuser(), retry_failed=retry_failed)
+        if retry_failed:
+            from bot.clock import utcnow
+
+            typer.echo(f"{app.store.retry_failed(now=utcnow())} failed articles queued again")
+        code = run_ingest(app, sources, user=getpass.getuser())
     raise typer.Exit(code)
 
 

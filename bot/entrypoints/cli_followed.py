@@ -106,17 +106,17 @@ def list_command(
         )
 
 
-def build_poster(settings: Any) -> Any:
-    """The Slack poster, built only when a scheduler runs."""
-    from handlers.poster import SlackPoster, web_client
+def build_poster(app: Any) -> Any:
+    """The Slack poster, built only when a scheduler runs: the one bot token's, or (OAuth)
+    each workspace's own installation's."""
+    from bot.entrypoints.installs import background_poster
 
-    if not settings.slack_bot_token:
-        raise BriefbotError("SLACK_BOT_TOKEN is not set: the scheduler posts briefings with it")
-    return SlackPoster(web_client(settings.slack_bot_token, settings.api_url))
+    return background_poster(app)
 
 
 def start_scheduler(app: Any, poster: Any) -> Any:
     """A started ``BriefingScheduler`` over the container's database (for `run` to embed)."""
+    from bot.entrypoints.installs import installed_check
     from bot.entrypoints.scheduler import BriefingScheduler
     from storage.followed_topics import SqlTopicStore
 
@@ -125,6 +125,7 @@ def start_scheduler(app: Any, poster: Any) -> Any:
         store=app.store,
         poster=poster,
         grace_seconds=app.settings.briefing_grace_seconds,
+        installed=installed_check(app),
     )
     scheduler.start()
     return scheduler
@@ -145,7 +146,7 @@ def scheduler_command() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     try:
-        scheduler = start_scheduler(app, build_poster(settings))
+        scheduler = start_scheduler(app, build_poster(app))
         log.info("scheduler running; stop with SIGTERM or Ctrl-C")
         stop.wait()
         scheduler.shutdown()

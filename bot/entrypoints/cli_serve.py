@@ -163,12 +163,12 @@ def worker(
     with _closing(container):
         s = container.settings
         pool = ingestion_pool(container)
-        if s.slack_bot_token:  # tell people in Slack when a link they shared could not be read
+        if s.slack_bot_token or s.oauth:  # tell people in Slack when a link could not be read
+            from bot.entrypoints.installs import background_poster
             from handlers.capture import tell_sharers_of_failure
-            from handlers.poster import SlackPoster, web_client
 
-            poster = SlackPoster(web_client(s.slack_bot_token, s.api_url))
-            pool.on_swept = partial(tell_sharers_of_failure, container.store, poster)
+            poster = background_poster(container)  # OAuth: each sharer's workspace's token
+            pool.on_done = partial(tell_sharers_of_failure, container.store, poster)
         typer.echo("briefbot: worker waiting for articles; Ctrl-C stops", err=True)
         # SIGTERM: take no more, finish what is in hand or release it, exit 0.
         _on_sigterm(None, pool.stop)

@@ -5,6 +5,9 @@ A request to ``/slack/events`` passes three gates before Bolt sees it, in this o
 size (413), Slack's signature over the raw bytes (401: nothing is parsed before it), and
 its shape (400, :mod:`handlers.payload`). Bolt parses the body while it builds a request,
 before its own middleware runs, so a body it cannot read must never reach it.
+
+In OAuth mode ``/slack/install`` and ``/slack/oauth_redirect`` (GET, from the installer's
+browser, so unsigned) go to Bolt's OAuth flow, which checks its ``state`` instead.
 """
 
 from __future__ import annotations
@@ -81,6 +84,8 @@ def wsgi_app(
     """The WSGI application; with ``metrics_here`` false ``/metrics`` answers 404 (it is
     served on its own address, or nowhere)."""
     slack = SlackRequestHandler(app, path=SLACK_PATH)
+    flow = app.oauth_flow  # OAuth mode: /slack/install and /slack/oauth_redirect
+    oauth_paths = {flow.install_path, flow.redirect_uri_path} if flow is not None else set()
 
     def slack_events(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") != "POST":
@@ -104,6 +109,10 @@ def wsgi_app(
         path = environ.get("PATH_INFO", "")
         if path == SLACK_PATH:
             return slack_events(environ, start_response)
+        if path in oauth_paths:  # a browser, not Slack: Bolt checks the OAuth state instead
+            if environ.get("REQUEST_METHOD") != "GET":
+                return _refuse(start_response, "405 Method Not Allowed", "GET only")
+            return slack(environ, start_response)
         if path == "/healthz":
             return _json(start_response, "200 OK", {"ok": True})
         if path == "/readyz":

@@ -84,8 +84,11 @@ class BriefingScheduler:
         poll_seconds: float = POLL_SECONDS,
         now: Callable[[], datetime] = utcnow,
         name: str | None = None,
+        installed: Callable[[str], bool] | None = None,
     ):
         self.topics, self.store, self.poster = topics, store, poster
+        # OAuth mode: a workspace Briefbot was uninstalled from posts nothing (None: all may).
+        self.installed = installed
         self.grace_seconds, self.poll_seconds, self.now = grace_seconds, poll_seconds, now
         self.name = name or f"{socket.gethostname()}:{os.getpid()}"
         self.scheduler = BackgroundScheduler(
@@ -204,7 +207,7 @@ class BriefingScheduler:
             backoff=RETRY_BACKOFF,
         ):
             topic = self.topics.topic_by_id(topic_id)
-            if topic is None:
+            if topic is None or not self._installed(topic):
                 continue
             try:
                 outcome = retry_briefing(
@@ -223,7 +226,16 @@ class BriefingScheduler:
             outcomes[(topic_id, slot)] = outcome
         return outcomes
 
+    def _installed(self, topic: TopicConfig) -> bool:
+        if self.installed is None or self.installed(topic.team_id):
+            return True
+        log.info("%s %r: workspace %s has no installation", topic.kind, topic.name, topic.team_id)
+        return False
+
     def run_slot(self, topic: TopicConfig, slot: datetime) -> str:
+        if not self._installed(topic):  # unclaimed: a reinstall within the grace still posts
+            BRIEFINGS.labels(SlotOutcome.UNINSTALLED).inc()
+            return SlotOutcome.UNINSTALLED
         try:
             outcome = handle_due_slot(
                 topics=self.topics,

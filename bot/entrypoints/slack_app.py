@@ -15,9 +15,11 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.app import Container
 from bot.clock import utcnow
+from bot.entrypoints import installs
 from bot.entrypoints.worker import ingestion_pool
 from bot.errors import ConfigError
 from bot.extraction.nlp import SpacyAnalyzer
+from handlers import installs as installs_listeners
 from handlers import register_all
 from handlers.capture import tell_sharers_of_failure
 from handlers.context import Deps, quick, retry_after
@@ -84,27 +86,34 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
     worker`` processes instead of being read in this one.
     """
     s = container.settings
-    if not s.slack_bot_token:
+    if s.oauth and not http:
+        raise ConfigError(
+            "installs by OAuth (SLACK_CLIENT_ID) need `briefbot serve`: Slack sends the "
+            "installer's browser to its /slack/oauth_redirect"
+        )
+    if not s.oauth and not s.slack_bot_token:
         raise ConfigError("SLACK_BOT_TOKEN is not set: the bot token (xoxb-...) of your Slack app")
     if http and not s.slack_signing_secret:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set: `briefbot serve` verifies every request with it"
         )
-    client = web_client(s.slack_bot_token, s.api_url)
+    # OAuth mode: no token of its own; Bolt gives each request its workspace's.
+    client = web_client("" if s.oauth else s.slack_bot_token, s.api_url)
     logging.getLogger("slack_bolt.App").addFilter(_TOKEN_FILTER)  # added once, however often called
     # Lazy listeners (slow /brief work, reactions, notes) run here after the ack; fetching
     # and analysis never do, they have the ingestion pool.
     listeners = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefbot-slack")
     app = App(
-        client=client,  # carries the bot token and SLACK_API_URL
+        client=client,  # carries the bot token (single-token mode) and SLACK_API_URL
         signing_secret=s.slack_signing_secret or None,
         process_before_response=True,  # shares are stored before Slack hears the ack
         request_verification_enabled=http,
         token_verification_enabled=True,
         listener_executor=listeners,
+        oauth_settings=installs.oauth_settings(container, client) if s.oauth else None,
     )
     pool = ingestion_pool(container, enabled=ingest_here)
-    poster = SlackPoster(client)
+    poster = installs.background_poster(container) if s.oauth else SlackPoster(client)
     deps = Deps(
         settings=s,
         store=container.store,
@@ -113,10 +122,12 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
         now=utcnow,
         channel_privacy=ChannelPrivacy(),
         topics=TopicCommands(topics=SqlTopicStore(container.db), settings=s, now=utcnow),
-        bot_user_id=_bot_user_id(client),
+        bot_user_id="" if s.oauth else _bot_user_id(client),  # OAuth: Bolt knows each bot
     )
-    pool.on_swept = partial(tell_sharers_of_failure, container.store, poster)
+    pool.on_done = partial(tell_sharers_of_failure, container.store, poster)
     register_all(app, deps)
+    if s.oauth:
+        installs_listeners.register(app, installs.workspace_directory(container))
     if ingest_here:  # load the spaCy pipeline now, not when the first link arrives
         threading.Thread(
             target=_preload, args=(container.analyzer,), name="briefbot-spacy", daemon=True
