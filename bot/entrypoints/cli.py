@@ -70,17 +70,19 @@ def db_upgrade() -> None:
 @cli.command()
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="URLs, HTML/text files or folders of them")],
-    retry_failed: Annotated[bool, typer.Option(help="queue failed articles again first")] = False,
+    retry_failed: Annotated[
+        bool,
+        typer.Option(
+            help="read these again if they failed before, however recently (others wait for "
+            "their backoff)"
+        ),
+    ] = False,
 ) -> None:
     """Fetch, read and analyse articles into the store."""
     from bot.entrypoints.cli_ingest import run_ingest
 
     with _closing(command_container()) as app:
-        if retry_failed:
-            from bot.clock import utcnow
-
-            typer.echo(f"{app.store.retry_failed(now=utcnow())} failed articles queued again")
-        code = run_ingest(app, sources, user=getpass.getuser())
+        code = run_ingest(app, sources, user=getpass.getuser(), retry_failed=retry_failed)
     raise typer.Exit(code)
 
 

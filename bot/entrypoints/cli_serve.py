@@ -168,7 +168,7 @@ def worker(
             from handlers.capture import tell_sharers_of_failure
 
             poster = background_poster(container)  # OAuth: each sharer's workspace's token
-            pool.on_done = partial(tell_sharers_of_failure, container.store, poster)
+            pool.on_swept = partial(tell_sharers_of_failure, container.store, poster)
         typer.echo("briefbot: worker waiting for articles; Ctrl-C stops", err=True)
         # SIGTERM: take no more, finish what is in hand or release it, exit 0.
         _on_sigterm(None, pool.stop)

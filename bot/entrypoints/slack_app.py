@@ -124,7 +124,7 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
         topics=TopicCommands(topics=SqlTopicStore(container.db), settings=s, now=utcnow),
         bot_user_id="" if s.oauth else _bot_user_id(client),  # OAuth: Bolt knows each bot
     )
-    pool.on_done = partial(tell_sharers_of_failure, container.store, poster)
+    pool.on_swept = partial(tell_sharers_of_failure, container.store, poster)
     register_all(app, deps)
     if s.oauth:
         installs_listeners.register(app, installs.workspace_directory(container))
