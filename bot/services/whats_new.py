@@ -20,6 +20,7 @@ from bot.briefing.render import title_case
 from bot.briefing.schedule import day_set, describe_moment, previous_slot
 from bot.briefing.status import RunStatus, StoryStatus, TopicKind
 from bot.briefing.stories import STORY_WINDOW, story_key
+from bot.briefing.trend import build_trend, sparkline, week_starts
 from bot.ports import Store
 from bot.services.briefing import brief
 
@@ -67,6 +68,8 @@ def compose_due(
         )
         empty = f"Nothing was shared in <#{topic.channel_id}> since {label}."
         title = f"{digest_title(topic)}: what was shared here since {label}"
+        if len(day_set(topic.days)) == 1 and not briefing.is_empty:
+            title += " · " + digest_trend(store=store, topic=topic, now=now)
     else:
         briefing = compose_topic(
             store=store,
@@ -131,6 +134,21 @@ def compose_digest(*, store: Store, topic: TopicConfig, after: datetime, now: da
     here = [_shared_here(v, topic.channel_id) for v in views]
     articles = [v for v in here if v is not None]
     return compose_briefing(digest_title(topic), articles, now=now, since=after)
+
+
+DIGEST_TREND_WEEKS = 8
+
+
+def digest_trend(*, store: Store, topic: TopicConfig, now: datetime) -> str:
+    """A weekly digest carries the channel's trend: ``8 weeks here ▁▂▁▃▅▂▄█``, one bar for
+    the articles first shared in its channel each week, the current week last."""
+    start = week_starts(now, DIGEST_TREND_WEEKS)[0]
+    views = store.recent_articles(
+        team_id=topic.team_id, channel_id=topic.channel_id, since=start, limit=5000
+    )
+    here = [a for a in (_shared_here(v, topic.channel_id) for v in views) if a is not None]
+    weekly = build_trend(topic.name, here, now=now, weeks=DIGEST_TREND_WEEKS)
+    return f"{DIGEST_TREND_WEEKS} weeks here {sparkline(weekly.counts)}"
 
 
 def _shared_here(view: ArticleView, channel_id: str) -> ArticleView | None:
