@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.entrypoints.cli_archive import export, search, trend
 from bot.entrypoints.cli_followed import scheduler_command, topics_cli
 from bot.entrypoints.cli_serve import run, serve, worker
 from bot.entrypoints.cli_workspace import keys_cli, workspace_cli
@@ -38,6 +39,8 @@ cli.add_typer(keys_cli, name="keys")
 cli.add_typer(workspace_cli, name="workspace")
 cli.command("scheduler")(scheduler_command)
 cli.command()(doctor)
+for _archive in (search, export, trend):  # the archive and trends (cli_archive.py)
+    cli.command()(_archive)
 
 FORMATS = ("text", "markdown", "json")
 
