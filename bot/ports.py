@@ -228,7 +228,12 @@ class Store(Protocol):
         the caller) are not read again."""
         ...
 
-    def actor_article_counts(self, names: Sequence[str]) -> dict[str, int]: ...
+    def actor_article_counts(
+        self, names: Sequence[str], *, team_id: str | None = None
+    ) -> dict[str, int]:
+        """How many articles name each actor: with ``team_id``, of those that workspace
+        shared (what other workspaces share never shapes its briefings)."""
+        ...
 
     def first_delivery(self, event_id: str, *, team_id: str | None, now: datetime) -> bool: ...
 

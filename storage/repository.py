@@ -354,17 +354,22 @@ class SqlStore(ArticleQueue, ArchiveReads):
             ids = recent_ids(s, since=since, team_id=team_id, channel_id=channel_id, limit=limit)
             return article_views(s, ids, since=since, team_id=team_id, channel_id=channel_id)
 
-    def actor_article_counts(self, names: Sequence[str]) -> dict[str, int]:
+    def actor_article_counts(
+        self, names: Sequence[str], *, team_id: str | None = None
+    ) -> dict[str, int]:
         if not names:
             return {}
+        query = (
+            select(ActorRow.name, func.count(ArticleActor.article_id))
+            .join(ArticleActor, ArticleActor.actor_id == ActorRow.id)
+            .where(ActorRow.name.in_(list(names)))
+            .group_by(ActorRow.name)
+        )
+        if team_id is not None:  # the workspace's own articles only
+            shared = select(Share.article_id).where(Share.team_id == team_id)
+            query = query.where(ArticleActor.article_id.in_(shared))
         with self.db.session() as s:
-            rows = s.execute(
-                select(ActorRow.name, func.count(ArticleActor.article_id))
-                .join(ArticleActor, ArticleActor.actor_id == ActorRow.id)
-                .where(ActorRow.name.in_(list(names)))
-                .group_by(ActorRow.name)
-            )
-            return {name: int(n) for name, n in rows}
+            return {name: int(n) for name, n in s.execute(query)}
 
     def channel_captures(self, *, team_id: str, channel_id: str, limit: int = 10) -> list[Capture]:
         with self.db.session() as s:

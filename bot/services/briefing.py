@@ -92,7 +92,8 @@ def _matching(
             scored[view.id] = replace(view, relevance=relevance, matched=matched)
     literal = list(scored.values())
     candidates = related_actors(literal, {})
-    specific = related_actors(literal, store.actor_article_counts(candidates)) if candidates else []
+    counts = store.actor_article_counts(candidates, team_id=team_id) if candidates else {}
+    specific = related_actors(literal, counts) if candidates else []
     if specific:
         widened = TopicQuery(query.topic, query.terms, tuple(specific))
         # The literal matches are scored already: the widened search does not read them again.

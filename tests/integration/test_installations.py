@@ -261,3 +261,19 @@ def test_deleting_a_workspace_leaves_the_other_one_whole(db: Database):
     assert installs.find_bot(enterprise_id=None, team_id="T0AAA") is None
     assert installs.find_bot(enterprise_id=None, team_id="T0BBB").bot_token == "xoxb-bbb"
     assert list(export_workspace(db, "T0AAA")) == []
+
+
+def test_how_common_an_actor_is_counts_only_the_workspaces_own_articles(db: Database):
+    articles, _, _ = workspaces_with_data(db)
+    for n in range(3):  # Bravo alone writes much about Oskar Brandt
+        share(articles, "T0BBB", f"https://b.example/oskar-{n}", actor="Oskar Brandt", ts=f"2.{n}")
+    names = ["Oskar Brandt", "Maria Lopez", "Ines Kahl"]
+    assert articles.actor_article_counts(names) == {
+        "Oskar Brandt": 4,
+        "Maria Lopez": 1,
+        "Ines Kahl": 1,
+    }
+    assert articles.actor_article_counts(names, team_id="T0AAA") == {
+        "Oskar Brandt": 1,
+        "Maria Lopez": 1,
+    }
