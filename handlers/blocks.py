@@ -21,6 +21,7 @@ from bot.briefing.render import (
     render_text,
     sources_label,
     status_tag,
+    story_matched,
 )
 from bot.briefing.status import ArticleStatus, TextQuality
 from bot.ports import Capture, FailedLink
@@ -65,13 +66,15 @@ def story_blocks(number: int, story: Story) -> list[Block]:
     meta = " | ".join(x for x in (f"Who: {who}" if who else "", shared_line(story)) if x)
     if meta:
         blocks.append(context(meta))
+    if matched := story_matched(story):  # why it is here, in small print
+        blocks.append(context(escape(matched)))
     return blocks
 
 
 def point_line(p: CitedPoint) -> str:
     """ "• The sentence. (<url|Outlet A>) _3 sources_": the count only when others agree."""
     count = f" _{escape(point_sources(p))}_" if point_sources(p) else ""
-    return f"• {escape(p.text)} ({link(p.url, p.outlet or 'source')}){count}"
+    return f"• {escape(p.text)} ({link(p.link, p.outlet or 'source')}){count}"
 
 
 def shared_line(story: Story) -> str:

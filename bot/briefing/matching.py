@@ -55,27 +55,24 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 
 def score_article(query: TopicQuery, article: ArticleView) -> tuple[float, tuple[str, ...]]:
-    """Relevance 0..1 and the terms or actors that made the article match."""
-    matched: list[str] = []
-    score = 0.0
+    """Relevance 0..1 and the terms or actors that made the article match, strongest first
+    (a term in the headline before one only in the body)."""
+    weights: dict[str, float] = {}
     for term in query.terms:
-        found = _term_score(term, article)
-        if found:
-            matched.append(term)
-            score += found
+        if found := _term_score(term, article):
+            weights[term] = found
     part_scores = {p: s for p in query.parts if (s := _term_score(p, article))}
     if len(part_scores) >= 2:  # "energy" and "prices", not "prices" alone
-        matched += list(part_scores)
-        score += 0.5 * sum(part_scores.values())
+        weights.update({p: 0.5 * s for p, s in part_scores.items()})
     names = {n.lower() for n in query.actors}
     for actor in article.actors:
         forms = {actor.name.lower(), *(a.lower() for a in actor.aliases)}
         if forms & names or (actor.country and actor.country.lower() in query.terms):
-            if actor.name.lower() not in matched:
-                matched.append(actor.name)
-            score += 1.0 + 2.0 * actor.salience
+            name = actor.name if actor.name.lower() not in weights else actor.name.lower()
+            weights[name] = weights.get(name, 0.0) + 1.0 + 2.0 * actor.salience
+    score = sum(weights.values())
     relevance = 1.0 - 1.0 / (1.0 + score / 4.0) if score else 0.0
-    return relevance, tuple(dict.fromkeys(matched))
+    return relevance, tuple(sorted(weights, key=lambda m: -weights[m]))
 
 
 def _term_score(term: str, article: ArticleView) -> float:

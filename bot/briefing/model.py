@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from bot.briefing.fragments import sentence_link
 from bot.briefing.status import AnalysisStatus, StoryStatus, TextQuality
 
 
@@ -130,9 +131,15 @@ class ArticleView:
 @dataclass(frozen=True, slots=True)
 class CitedPoint:
     text: str
-    url: str
+    url: str  # the article's
     outlet: str
     sources: int = 1  # distinct outlets of the story that state this fact (corroboration)
+    directive: str = ""  # a text directive that finds the sentence there (bot.briefing.fragments)
+
+    @property
+    def link(self) -> str:
+        """The article's URL, opening at the sentence when the page would show it."""
+        return sentence_link(self.url, self.directive)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +164,12 @@ class Story:
     @property
     def sources(self) -> int:
         return len({a.outlet or a.url for a in self.articles})
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        """Why the story is in a briefing: the words or actors its articles matched the topic
+        by, its best-matching article's first (none in a digest, which matches no topic)."""
+        return tuple(dict.fromkeys(m for a in self.articles for m in a.matched))
 
     @property
     def reading(self) -> TextQuality:

@@ -9,6 +9,13 @@ from bot.briefing.corroboration import SHOWN_FROM
 from bot.briefing.model import ActorCount, Briefing, CitedPoint, Story
 from bot.briefing.status import AnalysisStatus, TextQuality
 
+# A key point's link keeps its text fragment in text output while the whole link is at most
+# this long (two 80-column lines): text goes to terminals, files and mail, where a longer
+# link is the kind that copying by hand and re-wrapping break. The article's plain URL,
+# which a longer one falls back to, opens the same article, only not at the sentence.
+TEXT_LINK_LIMIT = 160
+MATCHED_PER_STORY = 6
+
 
 def heading(b: Briefing) -> str:
     if b.is_empty:
@@ -34,6 +41,18 @@ def actor_label(a: ActorCount) -> str:
 def matched_label(term: str) -> str:
     """Search terms are lower-case and shown quoted; actor names are shown as they are."""
     return f'"{term[:1].upper()}{term[1:]}"' if term.islower() else term
+
+
+def text_link(p: CitedPoint) -> str:
+    """The point's link for text output: at the sentence when it is short enough."""
+    return p.link if len(p.link) <= TEXT_LINK_LIMIT else p.url
+
+
+def story_matched(s: Story) -> str:
+    """ "Matched: "Ukraine", Volodymyr Zelensky": why this story is in the briefing."""
+    if not s.matched:
+        return ""
+    return "Matched: " + ", ".join(matched_label(m) for m in s.matched[:MATCHED_PER_STORY])
 
 
 def more_stories(n: int) -> str:
@@ -90,10 +109,12 @@ def _story_text(number: int, s: Story, width: int) -> list[str]:
             lines.extend(_wrap(f"({note})", width, "   ", "    "))
     for p in s.points:
         count = f" ({point_sources(p)})" if point_sources(p) else ""
-        lines.extend(_wrap(f"• {p.text}{count} <{p.url}>", width, "   ", "     "))
+        lines.extend(_wrap(f"• {p.text}{count} <{text_link(p)}>", width, "   ", "     "))
     if s.actors:
         who = " · ".join(actor_label(a) for a in s.actors)
         lines.extend(_wrap(f"Who: {who}", width, "   ", "        "))
+    if matched := story_matched(s):
+        lines.extend(_wrap(matched, width, "   ", "            "))
     return lines
 
 
@@ -131,9 +152,11 @@ def render_markdown(b: Briefing) -> str:
         out.append(f"### {i}. [{_md(s.headline)}]({s.url}){tag} · {sources_label(s)}{note}")
         for p in s.points:
             count = f" _{point_sources(p)}_" if point_sources(p) else ""
-            out.append(f"- {_md(p.text)} ([{_md(p.outlet)}]({p.url})){count}")
+            out.append(f"- {_md(p.text)} ([{_md(p.outlet)}]({p.link})){count}")
         if s.actors:
             out.append(f"\n*Who:* {' · '.join(_md(actor_label(a)) for a in s.actors)}")
+        if matched := story_matched(s):
+            out.append(f"\n_{_md(matched)}_")
         out.append("")
     if b.omitted_stories:
         out.extend([f"_{more_stories(b.omitted_stories)}._", ""])
@@ -172,13 +195,28 @@ def briefing_json(b: Briefing) -> dict[str, Any]:
                 "reading": str(s.reading),
                 "reading_note": reading_note(s) or None,
                 "articles": [
-                    {"id": a.id, "url": a.url, "title": a.title, "outlet": a.outlet}
+                    {
+                        "id": a.id,
+                        "url": a.url,
+                        "title": a.title,
+                        "outlet": a.outlet,
+                        "published_at": a.published_at.isoformat() if a.published_at else None,
+                        "first_shared_at": a.first_shared_at.isoformat(),
+                        "matched": list(a.matched),
+                    }
                     for a in s.articles
                 ],
                 "key_points": [
-                    {"text": p.text, "url": p.url, "outlet": p.outlet, "sources": p.sources}
+                    {
+                        "text": p.text,
+                        "url": p.url,
+                        "sentence_url": p.link if p.directive else None,
+                        "outlet": p.outlet,
+                        "sources": p.sources,
+                    }
                     for p in s.points
                 ],
+                "matched": list(s.matched),
                 "actors": [actor(a) for a in s.actors],
                 "shared_by": list(s.shared_by),
             }

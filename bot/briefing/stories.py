@@ -6,10 +6,12 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 from bot.briefing.clustering import attach_strays, average_link
 from bot.briefing.corroboration import corroborations
+from bot.briefing.fragments import key_point_directive
 from bot.briefing.model import ActorType, ArticleView, CitedPoint
 
 STORY_WINDOW = timedelta(days=4)
@@ -271,11 +273,16 @@ def best_points(
             if ws and len(ws & headline_words) / len(ws) > HEADLINE_ONLY:
                 continue  # says no more than the headline above it
             chosen.append(
-                CitedPoint(text=text, url=article.url, outlet=article.outlet or _host(article.url))
+                CitedPoint(
+                    text=text,
+                    url=article.url,
+                    outlet=article.outlet or _host(article.url),
+                    directive=key_point_directive(article, article.key_points[rank]),
+                )
             )
             chosen_words.append(ws)
     counts = corroborations(chosen, articles)
-    return [CitedPoint(p.text, p.url, p.outlet, n) for p, n in zip(chosen, counts, strict=True)]
+    return [replace(p, sources=n) for p, n in zip(chosen, counts, strict=True)]
 
 
 def _overlap(a: set[str], b: set[str]) -> float:

@@ -108,6 +108,7 @@ def test_json_round_trips_and_keeps_citations() -> None:
     assert first["key_points"][0] == {
         "text": "Macron and Starmer plan to visit Washington.",
         "url": "https://a.example/visit",
+        "sentence_url": None,
         "outlet": "Outlet A",
         "sources": 1,
     }
