@@ -15,6 +15,7 @@ from bot.briefing.model import Actor, Analysis, ArticleView
 from bot.briefing.status import AnalysisStatus, ArticleStatus, TextQuality
 from bot.ports import Capture, FailedLink, FailureNotice, NewShare, PageContent, ShareRecord
 from storage.actor_index import ActorChanged, Planned, plan_actors, write_actors
+from storage.actor_lookup import ActorReads
 from storage.archive import ArchiveReads
 from storage.article_queue import ArticleQueue
 from storage.db import Database
@@ -33,9 +34,10 @@ from storage.queries import SEARCH_SAFETY_CAP, article_views, recent_ids, search
 ACTOR_RETRIES = 3
 
 
-class SqlStore(ArticleQueue, ArchiveReads):
+class SqlStore(ArticleQueue, ArchiveReads, ActorReads):
     """The claims on the queue are ArticleQueue's (storage/article_queue.py), the archive's
-    search and export ArchiveReads' (storage/archive.py)."""
+    search and export ArchiveReads' (storage/archive.py), actor timelines' reads ActorReads'
+    (storage/actor_lookup.py)."""
 
     def __init__(self, db: Database):
         self.db = db

@@ -17,6 +17,7 @@ import typer
 from bot.entrypoints.cli_archive import export, search, trend
 from bot.entrypoints.cli_followed import scheduler_command, topics_cli
 from bot.entrypoints.cli_serve import run, serve, worker
+from bot.entrypoints.cli_who import who_command
 from bot.entrypoints.cli_workspace import keys_cli, workspace_cli
 from bot.entrypoints.doctor import doctor
 from bot.errors import BriefbotError
@@ -41,6 +42,7 @@ cli.command("scheduler")(scheduler_command)
 cli.command()(doctor)
 for _archive in (search, export, trend):  # the archive and trends (cli_archive.py)
     cli.command()(_archive)
+cli.command("who")(who_command)  # actor timelines (cli_who.py)
 
 FORMATS = ("text", "markdown", "json")
 
