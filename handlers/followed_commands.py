@@ -193,6 +193,7 @@ def topic_modal(
 ) -> dict[str, Any]:
     """The add/edit modal; its inputs map one to one onto `/brief follow` parts."""
     days = topic.days if topic else "mon-fri"
+    times = (topic.time_of_day if topic else "08:00").split(",")
     choices = dict(DAY_CHOICES)
     choices.setdefault(days, days)
     options = [
@@ -252,9 +253,16 @@ def topic_modal(
             "element": {
                 "type": "timepicker",
                 "action_id": "value",
-                "initial_time": topic.time_of_day if topic else "08:00",
+                "initial_time": times[0],
             },
         },
+        text_input(
+            "times",
+            "Also at",
+            ", ".join(times[1:]),
+            "More times the same day, e.g. 13:00, 17:30",
+            optional=True,
+        ),
         {
             "type": "input",
             "block_id": "days",
@@ -298,7 +306,10 @@ def follow_text_from_modal(values: dict[str, Any]) -> str:
     """The modal's answers as the `/brief follow` text they mean (one parser validates both)."""
     parts = [(_value(values, "topic") or "").strip()]
     terms = (_value(values, "terms") or "").strip()
-    for prefix, block in (("at", "time"), ("on", "days"), ("tz", "tz")):
+    times = [t for t in (_value(values, "time"), _value(values, "times")) if t and t.strip()]
+    if times:
+        parts.append("at " + ", ".join(t.strip().strip(",") for t in times))
+    for prefix, block in (("on", "days"), ("tz", "tz")):
         if value := _value(values, block):
             parts.append(f"{prefix} {value.strip()}")
     if channel := _value(values, "channel"):

@@ -91,8 +91,8 @@ BRIEF_VERBS = (
         "follow",
         (
             Usage(
-                "`/brief follow energy prices at 07:30 on mon-fri tz Europe/London in #news`",
-                "admins: a scheduled briefing (`daily` for every day)",
+                "`/brief follow energy prices at 07:30,13:00 on mon-fri tz Europe/London in #news`",
+                "admins: a scheduled briefing, at one or more times (`daily` for every day)",
             ),
         ),
         _after_the_ack,

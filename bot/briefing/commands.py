@@ -1,7 +1,7 @@
 """Reading `/brief follow ...` and `/brief digest ...` (pure).
 
 The topic comes first; every other part is optional and may come in any order:
-``at 07:30``, ``on mon-fri`` (or ``daily``, ``weekdays``, ``every day``), ``tz Europe/London``
+``at 07:30`` (or several times a day, ``at 08:00,13:00``), ``on mon-fri`` (or ``daily``, ``weekdays``, ``every day``), ``tz Europe/London``
 (or ``in Europe/London``), ``in #news`` (Slack sends ``<#C123|news>``), ``terms a, b`` (or
 ``matching a, b``) and ``silent`` / ``not silent``. A word that does not start a valid part
 belongs to the topic ("war on drugs", "energy in europe").
@@ -17,11 +17,12 @@ from typing import Any
 from bot.briefing.schedule import (
     CHANNEL,
     DAY_GROUPS,
+    MAX_TIMES,
     TIME,
     day_number,
     parse_channel,
     parse_days,
-    parse_time,
+    parse_times,
     validate_timezone,
     zone_names,
 )
@@ -29,7 +30,7 @@ from bot.errors import UsageError
 
 FOLLOW_EXAMPLE = (
     "`/brief follow energy prices at 07:30 on mon-fri tz Europe/London in #news "
-    "terms gas, electricity, ofgem`"
+    "terms gas, electricity, ofgem` (several times a day: `at 08:00,13:00`)"
 )
 UNFOLLOW_EXAMPLE = (
     "`/brief unfollow energy prices` (in its channel), `/brief unfollow energy prices in #news` "
@@ -189,13 +190,24 @@ def _clause(tokens: list[str], i: int) -> tuple[str, object, int] | None:
 
 
 def _time_clause(tokens: list[str], i: int) -> tuple[str, object, int] | None:
-    for width in (2, 1):  # "7 am" or "7am"
-        candidate = "".join(tokens[i + 1 : i + 1 + width])
-        if len(tokens) >= i + 1 + width and TIME.match(candidate.lower()):
-            if width == 2 and tokens[i + 2].lower() not in ("am", "pm"):
-                continue
-            return "time", parse_time(candidate), i + 1 + width
-    return None
+    """``at 07:30``, ``at 7 am``, and several times a day: ``at 08:00,13:00``, ``at 8am, 1pm
+    and 6pm`` (the run of words after ``at`` that can be times)."""
+    end = i + 1
+    while end < len(tokens) and end < i + 1 + 3 * MAX_TIMES and _time_word(tokens[end]):
+        end += 1
+    while end > i + 1 and tokens[end - 1].lower() in ("and", ","):
+        end -= 1  # "at 8 and ..." leaves "and" to what follows
+    if end == i + 1:
+        return None
+    return "time", parse_times(" ".join(tokens[i + 1 : end])), end
+
+
+def _time_word(word: str) -> bool:
+    """A word that can be part of a list of times: ``08:00,``, ``7``, ``am``, ``and``."""
+    lowered = word.lower()
+    return lowered in ("am", "pm", "and", ",") or all(
+        TIME.match(p) for p in lowered.strip(",").split(",") if p
+    )
 
 
 def _days_clause(tokens: list[str], j: int) -> tuple[str, object, int] | None:

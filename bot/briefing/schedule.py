@@ -1,8 +1,9 @@
 """Briefing schedules: reading `/brief follow ...`, slots in a time zone, and how they read (pure).
 
-A schedule is a time of day, a set of weekdays (stored as a cron ``day_of_week`` string such
-as ``mon-fri``, the form APScheduler's ``CronTrigger`` takes) and an IANA time zone. A *slot*
-is one occurrence, as a UTC instant. Local times that do not exist (the hour skipped when
+A schedule is one or more times of day (``08:00``, or ``08:00,13:00`` for several a day), a
+set of weekdays (stored as a cron ``day_of_week`` string such as ``mon-fri``, the form
+APScheduler's ``CronTrigger`` takes) and an IANA time zone. A *slot* is one occurrence of
+one of its times, as a UTC instant. Local times that do not exist (the hour skipped when
 clocks go forward) fall an hour later, and local times that happen twice (clocks going back)
 count once, at the first: the same instants ``CronTrigger`` picks, minus its second firing,
 which the slot claim then ignores.
@@ -42,12 +43,13 @@ DAY_GROUPS = {
     "*": EVERY_DAY,
 }
 TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?(am|pm)?$")
+MAX_TIMES = 6  # times of day one schedule may have
 CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$|^#([a-z0-9][a-z0-9._-]{0,79})$")
 
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    time_of_day: str = "08:00"  # "HH:MM", 24-hour, local to ``timezone``
+    time_of_day: str = "08:00"  # "HH:MM" (24-hour, local to ``timezone``), or "HH:MM,HH:MM"
     days: str = WEEKDAYS  # cron day_of_week
     timezone: str = "UTC"
 
@@ -56,12 +58,18 @@ class Schedule:
         return ZoneInfo(self.timezone)
 
     @property
+    def times(self) -> tuple[tuple[int, int], ...]:
+        """Each time of day as (hour, minute), earliest first."""
+        return tuple((int(t[:2]), int(t[3:5])) for t in self.time_of_day.split(","))
+
+    @property
     def hour(self) -> int:
-        return int(self.time_of_day[:2])
+        """The hour of the first time of day."""
+        return self.times[0][0]
 
     @property
     def minute(self) -> int:
-        return int(self.time_of_day[3:])
+        return self.times[0][1]
 
 
 # --- reading the parts ---------------------------------------------------------------
@@ -80,6 +88,18 @@ def parse_time(text: str) -> str:
     if hour > 23 or minute > 59:
         raise UsageError(f"{text!r} is not a time of day: write it like 07:30 or 7am")
     return f"{hour:02d}:{minute:02d}"
+
+
+def parse_times(text: str) -> str:
+    """``08:00``, ``8am, 1pm``, ``08:00,13:00 and 17:30`` -> ``08:00,13:00,17:30`` (each once,
+    earliest first; at most MAX_TIMES)."""
+    pieces = [p.strip() for p in text.lower().replace(" and ", ",").split(",")]
+    if not all(pieces):
+        raise UsageError(f"{text!r} are not times of day: write them like 08:00,13:00")
+    times = sorted({parse_time(p) for p in pieces})
+    if len(times) > MAX_TIMES:
+        raise UsageError(f"a briefing comes at most {MAX_TIMES} times a day, not {len(times)}")
+    return ",".join(times)
 
 
 def parse_days(text: str) -> str:
@@ -162,9 +182,19 @@ def parse_channel(token: str) -> tuple[str | None, str | None]:
 
 
 def slot_on(day: date, schedule: Schedule) -> datetime:
-    """The slot on a local calendar day, as a UTC instant."""
-    local = datetime.combine(day, time(schedule.hour, schedule.minute), tzinfo=schedule.zone)
-    return local.astimezone(UTC)
+    """The (first) slot on a local calendar day, as a UTC instant."""
+    return slots_on(day, schedule)[0]
+
+
+def slots_on(day: date, schedule: Schedule) -> list[datetime]:
+    """The slots on a local calendar day, as UTC instants, earliest first (two local times
+    that the clocks going forward make one instant are one slot)."""
+    return sorted(
+        {
+            datetime.combine(day, time(hour, minute), tzinfo=schedule.zone).astimezone(UTC)
+            for hour, minute in schedule.times
+        }
+    )
 
 
 def next_slots(schedule: Schedule, after: datetime, count: int = 1) -> list[datetime]:
@@ -173,8 +203,8 @@ def next_slots(schedule: Schedule, after: datetime, count: int = 1) -> list[date
     day = after.astimezone(schedule.zone).date() - timedelta(days=1)
     out: list[datetime] = []
     while len(out) < count:
-        if day.weekday() in days and (slot := slot_on(day, schedule)) > after:
-            out.append(slot)
+        if day.weekday() in days:
+            out += [slot for slot in slots_on(day, schedule) if slot > after][: count - len(out)]
         day += timedelta(days=1)
     return out
 
@@ -184,8 +214,8 @@ def previous_slot(schedule: Schedule, at: datetime) -> datetime:
     days = _days_of(schedule)
     day = at.astimezone(schedule.zone).date() + timedelta(days=1)
     while True:
-        if day.weekday() in days and (slot := slot_on(day, schedule)) <= at:
-            return slot
+        if day.weekday() in days and (past := [s for s in slots_on(day, schedule) if s <= at]):
+            return past[-1]
         day -= timedelta(days=1)
 
 
@@ -205,9 +235,18 @@ def describe_days(days: str) -> str:
     return ", ".join(p.title().replace("-", "–") for p in days.split(","))
 
 
+def describe_times(time_of_day: str) -> str:
+    """``08:00``, ``08:00 and 13:00``, ``08:00, 12:00 and 17:30``."""
+    times = time_of_day.split(",")
+    return times[0] if len(times) == 1 else ", ".join(times[:-1]) + " and " + times[-1]
+
+
 def describe_schedule(schedule: Schedule) -> str:
-    """``08:00 Mon–Fri (Europe/London)``."""
-    return f"{schedule.time_of_day} {describe_days(schedule.days)} ({schedule.timezone})"
+    """``08:00 Mon–Fri (Europe/London)``, ``08:00 and 13:00 every day (UTC)``."""
+    return (
+        f"{describe_times(schedule.time_of_day)} {describe_days(schedule.days)} "
+        f"({schedule.timezone})"
+    )
 
 
 def describe_moment(at: datetime, zone: ZoneInfo, *, now: datetime, long: bool = False) -> str:

@@ -1,4 +1,5 @@
-"""APScheduler wiring: one cron job per followed topic, kept in step with the topics table.
+"""APScheduler wiring: one cron job per followed topic (in one channel, at one or more times
+of day), kept in step with the topics table.
 
 Jobs are derived from the table, never stored: every ``poll_seconds`` the scheduler reads a
 cheap marker of the table and, when it changed (a follow through any process), re-syncs its
@@ -17,6 +18,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.combining import OrTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
@@ -62,13 +65,15 @@ class ForwardCronTrigger(CronTrigger):
         return fire
 
 
-def cron_trigger(schedule: Schedule) -> CronTrigger:
-    return ForwardCronTrigger(
-        day_of_week=schedule.days,
-        hour=schedule.hour,
-        minute=schedule.minute,
-        timezone=schedule.zone,
-    )
+def cron_trigger(schedule: Schedule) -> BaseTrigger:
+    """The schedule's cron trigger; several times a day, one for each time, the earliest next."""
+    triggers = [
+        ForwardCronTrigger(
+            day_of_week=schedule.days, hour=hour, minute=minute, timezone=schedule.zone
+        )
+        for hour, minute in schedule.times
+    ]
+    return triggers[0] if len(triggers) == 1 else OrTrigger(triggers)
 
 
 class BriefingScheduler:

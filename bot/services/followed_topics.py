@@ -31,7 +31,7 @@ from bot.briefing.schedule import (
     WEEKDAYS,
     parse_channel,
     parse_days,
-    parse_time,
+    parse_times,
     validate_timezone,
 )
 from bot.briefing.status import RunStatus, SlotOutcome, TopicAction, TopicKind
@@ -306,6 +306,11 @@ def import_topics(
     return out
 
 
+def _times(at: object) -> str:
+    """A YAML ``at:``: "08:00", "08:00,13:00" or a list of times."""
+    return ",".join(str(t) for t in at) if isinstance(at, list) else str(at)
+
+
 def _entry_topic(team_id: str, index: int, entry: Mapping[str, Any]) -> TopicConfig:
     try:
         name = topic_name(str(entry["name"]))
@@ -323,7 +328,7 @@ def _entry_topic(team_id: str, index: int, entry: Mapping[str, Any]) -> TopicCon
             terms=tuple(
                 str(t).strip().lower() for t in ([terms] if isinstance(terms, str) else terms)
             ),
-            time_of_day=parse_time(str(entry.get("at", "08:00"))),
+            time_of_day=parse_times(_times(entry.get("at", "08:00"))),
             days=parse_days(str(entry.get("days", WEEKDAYS))),
             timezone=validate_timezone(str(entry.get("tz", "UTC"))),
             silent_when_empty=bool(entry.get("silent", False)),

@@ -129,6 +129,30 @@ def test_each_channel_is_briefed_once_per_slot_by_any_number_of_schedulers(topic
     assert runs == [("C1", MONDAY, "posted"), ("C2", MONDAY, "posted")]
 
 
+def test_a_topic_briefed_twice_a_day_posts_each_time_once(topics, store):
+    topic = follow(topics, "ukraine at 08:00,13:00 daily", now=MONDAY - timedelta(days=1)).topic
+    assert listed(topics) == [
+        "*ukraine* in <#C1>: 08:00 and 13:00 every day (Europe/London), next Mon 13:00"
+    ]
+    poster = RecordingPoster()
+    for at in (MONDAY, MONDAY + timedelta(hours=5)):  # 08:00 and 13:00 in London
+        outcomes = [
+            scheduler_for(
+                topics, store, poster, lambda at=at: at + timedelta(seconds=2), name=n
+            ).fire(topic.id)
+            for n in ("s1", "s2")
+        ]
+        assert outcomes == ["posted", "taken"]
+    assert [p.text for p in poster.posts] == [
+        "Nothing new on Ukraine since Sunday 13:00.",
+        "Nothing new on Ukraine since Monday 08:00.",
+    ]
+    assert [(r.slot, r.status) for r in topics.briefing_runs()] == [
+        (MONDAY, "posted"),
+        (MONDAY + timedelta(hours=5), "posted"),
+    ]
+
+
 def test_a_database_from_before_keeps_its_topics_and_their_briefings(database_url):
     """0008 on a store made by 0007: the topic keeps its id, its runs stay its own (SQLite
     rebuilds the table), and its name may then be followed in a second channel."""
@@ -164,11 +188,11 @@ def test_a_database_from_before_keeps_its_topics_and_their_briefings(database_ur
         assert previous is not None and previous.article_ids == (3, 4), (
             "what was briefed stays the topic's, so the next briefing says only what is new"
         )
-        follow(topics, "ukraine at 13:00 in <#C2>")
+        follow(topics, "ukraine at 13:00,17:30 in <#C2>")
         assert [(t.channel_id, t.time_of_day) for t in topics.list_topics(team_id="T1")] == [
             ("C1", "08:00"),
-            ("C2", "13:00"),
-        ]
+            ("C2", "13:00,17:30"),
+        ], "several times a day fit the widened column"
     finally:
         db.dispose()
 

@@ -279,3 +279,56 @@ def test_the_app_home_editor_changes_one_channels_follow_only(admin_bot: Bot):
     answer = json.loads(body)
     assert answer["response_action"] == "errors"
     assert "already follows 'ukraine'" in answer["errors"]["topic"]
+
+
+def test_several_times_a_day_from_the_command_and_the_editor(admin_bot: Bot):
+    b = admin_bot
+    made = reply_to(b, "follow ukraine at 08:00,13:00 daily tz UTC")
+    assert "*ukraine* in <#C0GENERAL>: 08:00 and 13:00 every day (UTC)" in made
+    [button] = edit_buttons(b)
+    click = {
+        "type": "block_actions",
+        "user": {"id": "U0ADMIN"},
+        "team": {"id": "T0TEST"},
+        "trigger_id": "1.7.trigger",
+        "api_app_id": "A0TEST",
+        "container": {"type": "view"},
+        "actions": [{**button, "type": "button", "block_id": "b", "action_ts": "1"}],
+    }
+    b.emulator.reset()
+    assert b.send(*signed_interaction(SECRET, click))[0] == 200
+    [opened] = b.emulator.wait_for("views.open", timeout=10)
+    view = opened.params["view"]
+    blocks = {block["block_id"]: block for block in view["blocks"]}
+    assert blocks["time"]["element"]["initial_time"] == "08:00"
+    assert blocks["times"]["element"]["initial_value"] == "13:00", "the other times, to edit"
+
+    values = {
+        "topic": {"value": {"type": "plain_text_input", "value": "ukraine"}},
+        "channel": {
+            "value": {"type": "conversations_select", "selected_conversation": "C0GENERAL"}
+        },
+        "time": {"value": {"type": "timepicker", "selected_time": "07:45"}},
+        "times": {"value": {"type": "plain_text_input", "value": "12:30, 18:00"}},
+        "days": {"value": {"type": "static_select", "selected_option": {"value": "mon-fri"}}},
+        "tz": {"value": {"type": "plain_text_input", "value": "UTC"}},
+    }
+    submit = {
+        "type": "view_submission",
+        "user": {"id": "U0ADMIN"},
+        "team": {"id": "T0TEST"},
+        "api_app_id": "A0TEST",
+        "trigger_id": "1.8.trigger",
+        "view": {
+            "id": "V4",
+            "type": "modal",
+            "callback_id": "topic_save",
+            "private_metadata": view["private_metadata"],
+            "state": {"values": values},
+        },
+    }
+    status, _, body = b.send(*signed_interaction(SECRET, submit))
+    assert status == 200 and b"errors" not in body
+    assert "*ukraine* in <#C0GENERAL>: 07:45, 12:30 and 18:00 Mon–Fri (UTC)" in reply_to(
+        b, "topics"
+    )
