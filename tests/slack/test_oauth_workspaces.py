@@ -40,7 +40,13 @@ from storage.token_cipher import new_key
 from tests.integration.test_ingest import KYIV_PAGE
 from tests.pages import PageServer
 from tests.slack.oauth_emulator import OAuthEmulator, Workspace
-from tests.slack.signing import message_event, post, signed_event, signed_slash_command
+from tests.slack.signing import (
+    message_event,
+    post,
+    signed_event,
+    signed_interaction,
+    signed_slash_command,
+)
 from tests.waitress_thread import running
 
 pytestmark = pytest.mark.slow
@@ -238,6 +244,49 @@ def test_topics_and_digests_are_briefed_to_their_own_workspace(two: Grid):
         [posted] = two.slack.calls_with(token, "chat.postMessage")
         assert posted.params["channel"] == "C0NEWS"
         only_ones_own(posted.params, team, two)
+
+
+def test_another_workspaces_topic_cannot_be_opened_or_edited_by_its_id(two: Grid):
+    two.command("T0ALPHA", "follow ukraine at 07:30 daily", user="U0ADMIN")
+    [alphas] = SqlTopicStore(two.container.db).list_topics(team_id="T0ALPHA")
+    click = {
+        "type": "block_actions",
+        "user": {"id": "U0ADMIN"},
+        "team": {"id": "T0BRAVO"},
+        "trigger_id": "1.5.trigger",
+        "api_app_id": "A0TEST",
+        "container": {"type": "view"},
+        "actions": [
+            {"action_id": "topic_edit", "value": str(alphas.id), "type": "button", "block_id": "b"}
+        ],
+    }
+    two.slack.reset()
+    assert two.send(*signed_interaction(SECRET, click))[0] == 200
+    [opened] = two.slack.wait_for("views.open", timeout=10)
+    assert opened.token == TOKENS["T0BRAVO"] and "ukraine" not in json.dumps(opened.params)
+    values = {
+        "topic": {"value": {"type": "plain_text_input", "value": "stolen"}},
+        "channel": {"value": {"type": "conversations_select", "selected_conversation": "C0NEWS"}},
+        "time": {"value": {"type": "timepicker", "selected_time": "09:15"}},
+        "days": {"value": {"type": "static_select", "selected_option": {"value": "mon-fri"}}},
+        "tz": {"value": {"type": "plain_text_input", "value": "UTC"}},
+    }
+    submit = {
+        "type": "view_submission",
+        "user": {"id": "U0ADMIN"},
+        "team": {"id": "T0BRAVO"},
+        "api_app_id": "A0TEST",
+        "trigger_id": "1.6.trigger",
+        "view": {
+            "id": "V3",
+            "type": "modal",
+            "callback_id": "topic_save",
+            "private_metadata": str(alphas.id),  # Alpha's topic, sent from Bravo
+            "state": {"values": values},
+        },
+    }
+    assert two.send(*signed_interaction(SECRET, submit))[0] == 200
+    assert SqlTopicStore(two.container.db).topic_by_id(alphas.id) == alphas
 
 
 def run_every_slot(grid: Grid, offset: timedelta = timedelta(minutes=1)) -> dict[str, str]:
