@@ -252,7 +252,7 @@ class PoisonAnalyzer:
         self.real = real
 
     def analyze_batch(self, items):  # type: ignore[no-untyped-def]
-        if any("POISON" in text for _, text in items):
+        if any("POISON" in item[1] for item in items):  # (title, text, language)
             raise RuntimeError("tagger crashed")
         return self.real.analyze_batch(items)
 
