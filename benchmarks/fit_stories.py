@@ -49,6 +49,7 @@ from quality import bcubed, read_ecbplus, topic_halves
 
 if TYPE_CHECKING:
     from bot.briefing.model import Analysis
+    from bot.ports import AnalysisInput
 
 T = TypeVar("T")
 Row = dict[str, str]
@@ -74,10 +75,10 @@ class CachedAnalyzer:
         self.analyses = analyses
 
     def analyze_stream(
-        self, items: Iterable[tuple[tuple[str, str], T]]
+        self, items: Iterable[tuple[AnalysisInput, T]]
     ) -> Iterator[tuple[Analysis, T]]:
-        for key, context in items:
-            yield self.analyses[key], context
+        for item, context in items:  # (title, text) or (title, text, language)
+            yield self.analyses[(item[0], item[1])], context
 
 
 def analyses(rows: Sequence[Row], model: str, cache: Path) -> dict[tuple[str, str], Analysis]:
