@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import copy
 import logging
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from slack_sdk.oauth.installation_store import Bot, Installation, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.sqlalchemy_utils import normalize_datetime_for_db
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Table, select, update
+from sqlalchemy import Table, delete, select, update
 
 from storage.db import Database
 from storage.token_cipher import TokenCipher, TokenUnreadable
@@ -38,9 +40,20 @@ STATE_SECONDS = 600  # how long an install link's state stays valid
 T = TypeVar("T", Bot, Installation)
 
 
+class PrunedOAuthStateStore(SQLAlchemyOAuthStateStore):
+    """slack-sdk's state store, whose table keeps every state never used (anyone may open
+    ``/slack/install``): each new state first deletes those past their expiry."""
+
+    def issue(self, *args: Any, **kwargs: Any) -> str:
+        now = normalize_datetime_for_db(datetime.now(UTC))
+        with self.engine.begin() as conn:
+            conn.execute(delete(self.oauth_states).where(self.oauth_states.c.expire_at < now))
+        return str(super().issue(*args, **kwargs))
+
+
 def oauth_state_store(db: Database) -> SQLAlchemyOAuthStateStore:
     """The OAuth ``state`` values issued by ``/slack/install``, each consumed once."""
-    return SQLAlchemyOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=db.engine)
+    return PrunedOAuthStateStore(expiration_seconds=STATE_SECONDS, engine=db.engine)
 
 
 class EncryptedInstallationStore(InstallationStore):

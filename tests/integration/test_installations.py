@@ -145,12 +145,19 @@ def test_the_migration_goes_down_and_up_again(db: Database):
     )
 
 
-def test_an_install_state_is_good_once(db: Database):
+def test_an_install_state_is_good_once_and_expired_ones_are_cleared(db: Database):
     states = oauth_state_store(db)
     state = states.issue()
     assert states.consume(state) is True
     assert states.consume(state) is False
     assert states.consume("made-up") is False
+    stale = oauth_state_store(db)
+    stale.expiration_seconds = -1  # issued already expired, as if ten minutes ago
+    stale.issue()
+    stale.issue()
+    states.issue()  # clears the two stale ones
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM slack_oauth_states")).scalar() == 1
 
 
 def test_an_org_wide_install_serves_the_workspaces_slack_named(db: Database):
