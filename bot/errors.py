@@ -17,6 +17,8 @@ BriefbotError
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class BriefbotError(Exception):
     """Root of every error Briefbot raises on purpose; ``str(err)`` is user-facing."""
@@ -44,7 +46,12 @@ class ExtractionError(BriefbotError):
 
 class NoArticleText(ExtractionError):
     """The page shows no article text (a script renders it, or there is none); ``amp_url``
-    is the AMP copy the page declares, if any, which may hold the article."""
+    is the AMP copy the page declares, if any, which may hold the article. Its messages are
+    ``REASONS``, so a stored failure tells that the page itself had nothing to read."""
+
+    NEEDS_JAVASCRIPT: ClassVar[str] = "the page needs JavaScript to show its article"
+    NOTHING: ClassVar[str] = "the page has no readable article text"
+    REASONS: ClassVar[tuple[str, ...]] = (NEEDS_JAVASCRIPT, NOTHING)
 
     def __init__(self, message: str, *, amp_url: str | None = None) -> None:
         super().__init__(message)

@@ -14,6 +14,7 @@ from typing import Protocol, TypeVar
 
 from bot.briefing.archive import ArchiveQuery
 from bot.briefing.followed import BriefingRecord, TopicConfig
+from bot.briefing.links import LinkPreview
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Analysis, ArticleView, Briefing
 from bot.briefing.status import AnalysisStatus, ArticleStatus, RunStatus, TextQuality
@@ -69,6 +70,7 @@ class ArticleTask:
     article_id: int
     url: str
     attempts: int
+    preview: LinkPreview | None = None  # what Slack's unfurl of the link showed, if it did
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,13 @@ class Store(Protocol):
     ) -> ShareRecord:
         """The share, and its article: new and pending, as it is, or (failed, and its backoff
         over at ``now``, default the share's time) pending again."""
+        ...
+
+    def record_preview(
+        self, *, canonical_url: str, preview: LinkPreview, retry_reasons: Collection[str]
+    ) -> ShareRecord | None:
+        """Keep Slack's preview of an article that has none yet; one that failed for one of
+        ``retry_reasons`` is queued again (its record then, else None)."""
         ...
 
     def remove_message_shares(self, *, team_id: str, channel_id: str, message_ts: str) -> int: ...

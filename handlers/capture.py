@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.briefing.links import canonical_url, links_in_message
+from bot.briefing.links import canonical_url, link_previews, links_in_message
 from bot.briefing.status import ArticleStatus
 from bot.ports import ArticleTask, FailedLink, NewShare, ShareRecord, Store
 from bot.services.ingest import LinkCapture, record_links
@@ -63,8 +63,11 @@ def capture_message(
     if found is None:
         return None
     message, urls = found
+    previews = link_previews(message)  # an edit may only add Slack's unfurl of a known link
     ts = message.get("ts")
-    if not urls or _from_a_bot(deps, message) or not channel or not isinstance(ts, str) or not ts:
+    if not (urls or previews) or _from_a_bot(deps, message) or not channel:
+        return None
+    if not isinstance(ts, str) or not ts:
         return None
     share = NewShare(
         team_id=team,
@@ -75,7 +78,9 @@ def capture_message(
         channel_private=_stays_in_channel(deps, client, body, event, team, channel),
         thread_ts=message.get("thread_ts"),
     )
-    captures = record_links(store=deps.store, urls=urls, share=share, now=deps.now())  # before ack
+    captures = record_links(  # before the ack
+        store=deps.store, urls=urls, share=share, now=deps.now(), previews=previews
+    )
     event_id = body.get("event_id")
     if isinstance(event_id, str) and not deps.store.first_delivery(
         event_id, team_id=team, now=deps.now()

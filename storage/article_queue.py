@@ -14,8 +14,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, or_, select, update
 
+from bot.briefing.links import LinkPreview
 from bot.briefing.status import ArticleStatus
-from bot.ports import ArticleTask
+from bot.ports import ArticleTask, ShareRecord
 from storage.db import Database
 from storage.models import Article
 
@@ -49,9 +50,45 @@ class ArticleQueue:
             if not done.rowcount:  # type: ignore[attr-defined]
                 return None
             row = s.execute(
-                select(Article.url, Article.attempts).where(Article.id == article_id)
+                select(
+                    Article.url, Article.attempts, Article.preview_title, Article.preview_text
+                ).where(Article.id == article_id)
             ).one()
-            return ArticleTask(article_id, row.url, row.attempts)
+            preview = LinkPreview(row.preview_title, row.preview_text or "")
+            return ArticleTask(
+                article_id, row.url, row.attempts, preview if row.preview_title else None
+            )
+
+    def record_preview(
+        self, *, canonical_url: str, preview: LinkPreview, retry_reasons: Collection[str]
+    ) -> ShareRecord | None:
+        """Keep what Slack's unfurl showed of an article that has no preview yet. One that
+        failed for one of ``retry_reasons`` is queued again, to be stored from its preview:
+        its record then, else None."""
+        with self.db.session() as s:
+            kept = s.execute(
+                update(Article)
+                .where(Article.canonical_url == canonical_url, Article.preview_title.is_(None))
+                .values(preview_title=preview.title, preview_text=preview.description)
+            )
+            if not kept.rowcount or not retry_reasons:  # type: ignore[attr-defined]
+                return None
+            queued = s.execute(
+                update(Article)
+                .where(
+                    Article.canonical_url == canonical_url,
+                    Article.status == ArticleStatus.FAILED,
+                    Article.failure_reason.in_(list(retry_reasons)),
+                )
+                .values(
+                    status=ArticleStatus.PENDING,
+                    next_attempt_at=None,
+                    claimed_until=None,
+                    claimed_by=None,
+                )
+                .returning(Article.id)
+            ).first()
+            return None if queued is None else ShareRecord(queued.id, ArticleStatus.PENDING, False)
 
     def claim_due(
         self, *, now: datetime, lease_seconds: int, limit: int, claimer: str | None = None

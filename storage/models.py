@@ -66,6 +66,9 @@ class Article(Base):
     # Added in 0011: whether the text was analysed (AnalysisStatus), or kept with its title and
     # link only (no pipeline for its language); NULL before it: every article was analysed.
     analysis: Mapped[str | None] = mapped_column(String(32))
+    # Added in 0012: what Slack's unfurl of the link showed (title, summary), if it did.
+    preview_title: Mapped[str | None] = mapped_column(Text)
+    preview_text: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default=ArticleStatus.PENDING, index=True)
     failure_reason: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

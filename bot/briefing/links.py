@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -176,7 +177,7 @@ def links_in_attachment(attachment: Mapping[str, Any]) -> list[str]:
     message: its links are in its text and blocks, while its ``from_url`` is only the
     Slack permalink of that message. Any other attachment is an unfurl of one page.
     """
-    if attachment.get("is_share") or attachment.get("is_msg_unfurl"):
+    if _forwarded(attachment):
         found = _text_and_blocks(attachment)
         inner = attachment.get("message_blocks")  # [{"message": {"blocks": [...]}}, ...]
         return found + links_in_blocks(inner if isinstance(inner, list) else None)
@@ -185,6 +186,53 @@ def links_in_attachment(attachment: Mapping[str, Any]) -> list[str]:
         if isinstance(url, str) and _unique([url]):
             return [url]
     return []
+
+
+def _forwarded(attachment: Mapping[str, Any]) -> bool:
+    return bool(attachment.get("is_share") or attachment.get("is_msg_unfurl"))
+
+
+@dataclass(frozen=True, slots=True)
+class LinkPreview:
+    """What Slack's unfurl of a link showed in the message: the page's title and summary,
+    kept as the article's metadata when the page itself shows nothing to read."""
+
+    title: str
+    description: str = ""
+
+
+PREVIEW_TITLE_CHARS = 300
+PREVIEW_TEXT_CHARS = 1_000
+
+
+def link_previews(message: Mapping[str, Any]) -> dict[str, LinkPreview]:
+    """Canonical URL -> the preview Slack unfurled for it in this message (attachments with
+    a title; forwarded messages are not unfurls)."""
+    attachments = message.get("attachments")
+    found: dict[str, LinkPreview] = {}
+    for attachment in attachments if isinstance(attachments, list) else ():
+        if not isinstance(attachment, Mapping) or _forwarded(attachment):
+            continue
+        title, text = attachment.get("title"), attachment.get("text")
+        urls = links_in_attachment(attachment)
+        if not urls or not isinstance(title, str) or not title.strip():
+            continue
+        try:
+            key = canonical_url(urls[0])
+        except ValueError:
+            continue
+        found.setdefault(
+            key,
+            LinkPreview(
+                _one_line(title)[:PREVIEW_TITLE_CHARS],
+                _one_line(text)[:PREVIEW_TEXT_CHARS] if isinstance(text, str) else "",
+            ),
+        )
+    return found
+
+
+def _one_line(text: str) -> str:
+    return " ".join(html.unescape(text).split())
 
 
 def _text_and_blocks(message: Mapping[str, Any]) -> list[str]:

@@ -50,8 +50,7 @@ PARTIAL_WORDS = 60  # fewer words than this is a teaser, not an article
 LONGER = 1.8  # a structured copy this much longer than trafilatura's text may replace it...
 CONTAINED = 0.85  # ...when it holds at least this share of trafilatura's words
 TEASER_WORDS = 350  # a page behind a paywall that shows fewer words shows only a teaser
-NO_ARTICLE_TEXT = "the page has no readable article text"
-NEEDS_JAVASCRIPT = "the page needs JavaScript to show its article"
+NO_ARTICLE_TEXT, NEEDS_JAVASCRIPT = NoArticleText.NOTHING, NoArticleText.NEEDS_JAVASCRIPT
 SHELL_WORDS = 40  # a page of scripts showing fewer words than this is an app's empty shell
 
 _WORD = re.compile(r"\w+")

@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from bot.briefing.links import canonical_url
+from bot.briefing.links import LinkPreview, canonical_url
 from bot.briefing.model import Analysis
 from bot.briefing.status import ArticleStatus
-from bot.errors import BriefbotError, ExtractionError, RefusedURL, TransientFetchError
+from bot.errors import (
+    BriefbotError,
+    ExtractionError,
+    NoArticleText,
+    RefusedURL,
+    TransientFetchError,
+)
 from bot.log_context import log_context
 from bot.metrics import ARTICLES
 from bot.ports import (
@@ -48,9 +54,13 @@ def record_links(
     share: NewShare,
     canonicalize: Callable[[str], str] = canonical_url,
     now: datetime | None = None,
+    previews: Mapping[str, LinkPreview] | None = None,
 ) -> list[LinkCapture]:
     """Record each link's share and its pending article; nothing is fetched here. A link
-    that failed before is queued again when its backoff is over at ``now``."""
+    that failed before is queued again when its backoff is over at ``now``. ``previews``
+    (canonical URL -> what Slack's unfurl showed, in this message or an edit of it) are kept
+    with their articles, and one whose page had nothing to read is queued again to be
+    stored from its preview (an unfurl often arrives after the link was read)."""
     out = []
     seen: set[str] = set()
     for url in urls:
@@ -69,6 +79,16 @@ def record_links(
                 store.record_share(canonical_url=canonical, url=url, share=share, now=now),
             )
         )
+    for canonical, preview in (previews or {}).items():
+        again = store.record_preview(
+            canonical_url=canonical, preview=preview, retry_reasons=NoArticleText.REASONS
+        )
+        if again is not None:
+            known = [i for i, c in enumerate(out) if c.canonical == canonical]
+            if known:
+                out[known[0]] = replace(out[known[0]], record=again)
+            else:
+                out.append(LinkCapture(canonical, canonical, again))
     return out
 
 

@@ -3,7 +3,9 @@ it to the run's one analysing thread through a bounded queue.
 
 A page that holds less than its article (an app's empty shell, a summary, a teaser) and
 declares an AMP copy is read through that copy as well, fetched like any link (the same
-address checks), and the fuller of the two is kept."""
+address checks), and the fuller of the two is kept. A page with nothing to read at all is
+stored from what Slack's unfurl of the link showed (its title and summary), if it showed
+anything."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import queue
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from bot.briefing.status import TextQuality
 from bot.errors import BriefbotError, ExtractionError, NoArticleText
@@ -42,6 +45,8 @@ def read_page(
     with log_context(article_id=task.article_id):
         try:
             return read_article(fetcher, reader, task.url)
+        except NoArticleText as exc:
+            return _from_preview(task, exc)
         except BriefbotError as exc:
             return exc
         except Exception as exc:  # a page must never take the worker down
@@ -64,6 +69,18 @@ def read_article(fetcher: Fetcher, reader: PageReader, url: str) -> PageContent:
     if copy is None or FULLER[copy.quality] <= FULLER[content.quality]:
         return content
     return replace(copy, page_url=copy.page_url or content.page_url)
+
+
+def _from_preview(task: ArticleTask, error: NoArticleText) -> PageContent | BriefbotError:
+    preview = task.preview
+    if preview is None:
+        return error
+    return PageContent(
+        title=preview.title,
+        text=preview.description or preview.title,
+        outlet=urlsplit(task.url).hostname or "",
+        quality=TextQuality.METADATA,
+    )
 
 
 def _amp_copy(fetcher: Fetcher, reader: PageReader, url: str | None) -> PageContent | None:

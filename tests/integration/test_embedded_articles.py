@@ -9,9 +9,12 @@ from datetime import timedelta
 
 import pytest
 
+from bot.briefing.links import LinkPreview, canonical_url
 from bot.briefing.render import render_text
 from bot.briefing.status import TextQuality
+from bot.errors import NoArticleText
 from bot.services.briefing import brief
+from bot.services.ingest import record_links
 from tests.fixture_pages import (
     AMP_PAGE,
     HEADLINE,
@@ -104,3 +107,50 @@ def test_an_app_with_nothing_to_read_fails_saying_it_needs_javascript(app, serve
     record = read_one(app, url)
     assert record.status == "failed"
     assert record.failure_reason == "the page needs JavaScript to show its article"
+
+
+# --- what Slack's unfurl showed, kept when the page shows nothing ---------------------------
+
+UNFURL = LinkPreview(
+    "Rathlin lighthouse has keepers again",
+    "Two keepers moved back into the Rathlin Island lighthouse forty years after it was "
+    "automated, to run a weather station and a visitor centre.",
+)
+
+
+def preview_share(app, url):  # type: ignore[no-untyped-def]
+    """The message's unfurl recorded as Slack's edit brings it: the link itself known."""
+    return record_links(
+        store=app.store, urls=[], share=share(), previews={canonical_url(url): UNFURL}
+    )
+
+
+def test_an_app_page_with_nothing_to_read_is_kept_from_slacks_unfurl(app, server):
+    url = server.add("/app", shell(title="North Coast News"))
+    record_links(store=app.store, urls=[url], share=share(), previews={canonical_url(url): UNFURL})
+    assert read_one(app, url).status == "done"
+    article = stored(app, url)
+    assert (article.title, article.text) == (UNFURL.title, UNFURL.description)
+    assert article.extraction == TextQuality.METADATA
+    story = brief(store=app.store, topic="rathlin", now=NOW, since=timedelta(days=7)).stories[0]
+    assert story.headline == UNFURL.title and story.reading == TextQuality.METADATA
+
+
+def test_an_unfurl_arriving_after_the_page_failed_reads_it_again_from_the_unfurl(app, server):
+    url = server.add("/app", shell(title="North Coast News"))
+    assert read_one(app, url).failure_reason == NoArticleText.NEEDS_JAVASCRIPT
+    [again] = preview_share(app, url)
+    assert again.record.status == "pending"
+    assert read_one(app, url).status == "done"
+    assert stored(app, url).title == UNFURL.title
+    assert server.hits["/app"] == 2
+
+
+def test_an_unfurl_changes_nothing_for_a_page_read_or_refused_on_its_own(app, server):
+    page = server.add("/news/free", teaser_page(paywalled=False))
+    assert read_one(app, page).status == "done"
+    missing = server.url("/gone")
+    assert read_one(app, missing).status == "failed"
+    assert preview_share(app, page) == [] and preview_share(app, missing) == []
+    assert stored(app, page).title == HEADLINE
+    assert app.store.article_record(2).failure_reason == "the page answered 404 Not Found"
