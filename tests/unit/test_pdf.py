@@ -76,3 +76,19 @@ def test_no_text_layer_says_so(pdf):
 def test_the_header_is_known_within_the_first_kilobyte():
     assert looks_like_pdf(b"\n\n%PDF-1.7\n")
     assert not looks_like_pdf(b"<html><body>PDF files</body></html>")
+
+
+def test_a_pdf_file_given_to_briefbot_ingest_is_read_as_a_pdf(tmp_path):
+    from bot.extraction.fetch import LocalFileFetcher, SafeFetcher
+    from bot.extraction.html import ArticleReader
+
+    path = tmp_path / "inspections.pdf"
+    path.write_bytes(text_pdf([wrapped(FINDINGS)], title="Ferry inspections"))
+    web = SafeFetcher()
+    try:
+        page = LocalFileFetcher(web, max_bytes=1_000_000).fetch(path.as_uri())
+    finally:
+        web.close()
+    assert page.content_type == "application/pdf"
+    article = ArticleReader().read(page)
+    assert article.title == "Ferry inspections" and FINDINGS[1] in article.text
