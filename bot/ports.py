@@ -18,6 +18,7 @@ from bot.briefing.links import LinkPreview
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Analysis, ArticleView, Briefing
 from bot.briefing.status import AnalysisStatus, ArticleStatus, RunStatus, TextQuality
+from bot.briefing.timeline import ActorProfile
 
 T = TypeVar("T")
 # What an analyser reads: (title, text), or (title, text, language) when the text's language
@@ -271,6 +272,23 @@ class Store(Protocol):
         self, *, since: datetime, team_id: str | None = None, channel_id: str | None = None
     ) -> Iterator[ArticleView]:
         """Every analysed article shared since then that may be seen, in first-share order."""
+        ...
+
+    def find_actors(
+        self, name: str, *, team_id: str | None, channel_id: str | None
+    ) -> list[ActorProfile]:
+        """Stored actors a typed name may mean (exactly, or names beginning alike), each
+        with how many of its articles may be seen here; none seen here, none returned."""
+        ...
+
+    def actor_profile(
+        self, actor_id: int, *, team_id: str | None, channel_id: str | None
+    ) -> ActorProfile | None: ...
+
+    def actor_articles(
+        self, actor_id: int, *, team_id: str | None, channel_id: str | None
+    ) -> list[ArticleView]:
+        """The articles naming the actor that may be seen here, most recently shared first."""
         ...
 
 

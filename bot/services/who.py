@@ -2,37 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
-
-from bot.briefing.model import ArticleView
-from bot.briefing.timeline import (
-    TIMELINE_STORIES,
-    ActorProfile,
-    WhoAnswer,
-    build_timeline,
-    choose_actor,
-)
+from bot.briefing.timeline import TIMELINE_STORIES, WhoAnswer, build_timeline, choose_actor
 from bot.errors import UsageError
+from bot.ports import Store
 
 MAX_NAME_LENGTH = 200
 WHO_EXAMPLE = "`/brief who Keir Starmer`"
-
-
-class ActorDirectory(Protocol):
-    """What a timeline reads (``bot.ports.Store`` has it)."""
-
-    def find_actors(
-        self, name: str, *, team_id: str | None, channel_id: str | None
-    ) -> Sequence[ActorProfile]: ...
-
-    def actor_profile(
-        self, actor_id: int, *, team_id: str | None, channel_id: str | None
-    ) -> ActorProfile | None: ...
-
-    def actor_articles(
-        self, actor_id: int, *, team_id: str | None, channel_id: str | None
-    ) -> list[ArticleView]: ...
 
 
 def validate_name(name: str) -> str:
@@ -46,7 +21,7 @@ def validate_name(name: str) -> str:
 
 def who(
     *,
-    store: ActorDirectory,
+    store: Store,
     name: str = "",
     actor_id: int | None = None,
     pick: int | None = None,
