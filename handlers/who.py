@@ -83,7 +83,8 @@ def who_blocks(answer: WhoAnswer) -> Reply:
 
 def timeline_blocks(t: Timeline) -> list[Block]:
     a = t.actor
-    about = [describe(a).capitalize()]
+    kind = describe(a)
+    about = [kind[:1].upper() + kind[1:]]
     if a.aliases:
         about.append("also " + ", ".join(a.aliases))
     blocks: list[Block] = [header(a.name), context(escape(" · ".join(about)))]
