@@ -27,6 +27,7 @@ from bot.briefing.followed import TopicConfig
 from bot.briefing.schedule import Schedule, previous_slot
 from bot.briefing.status import SlotOutcome
 from bot.clock import utcnow
+from bot.log_context import log_context
 from bot.metrics import BRIEFINGS
 from bot.ports import Poster, Store, TopicStore
 from bot.services.followed_topics import (
@@ -214,22 +215,26 @@ class BriefingScheduler:
             topic = self.topics.topic_by_id(topic_id)
             if topic is None or not self._installed(topic):
                 continue
-            try:
-                outcome = retry_briefing(
-                    topics=self.topics,
-                    store=self.store,
-                    poster=self.poster,
-                    topic=topic,
-                    slot=slot,
-                    now=self.now,
-                    claimed_by=self.name,
-                )
-            except Exception:  # the database may be down for a moment; the next poll tries again
-                log.exception("could not retry the %s briefing of %r", topic.kind, topic.name)
-                outcome = SlotOutcome.ERROR
+            with log_context(workspace=topic.team_id, channel=topic.channel_id):
+                outcome = self._retry(topic, slot)
             BRIEFINGS.labels(f"retry {outcome}").inc()
             outcomes[(topic_id, slot)] = outcome
         return outcomes
+
+    def _retry(self, topic: TopicConfig, slot: datetime) -> str:
+        try:
+            return retry_briefing(
+                topics=self.topics,
+                store=self.store,
+                poster=self.poster,
+                topic=topic,
+                slot=slot,
+                now=self.now,
+                claimed_by=self.name,
+            )
+        except Exception:  # the database may be down for a moment; the next poll tries again
+            log.exception("could not retry the %s briefing of %r", topic.kind, topic.name)
+            return SlotOutcome.ERROR
 
     def _installed(self, topic: TopicConfig) -> bool:
         if self.installed is None or self.installed(topic.team_id):
@@ -241,6 +246,10 @@ class BriefingScheduler:
         if not self._installed(topic):  # unclaimed: a reinstall within the grace still posts
             BRIEFINGS.labels(SlotOutcome.UNINSTALLED).inc()
             return SlotOutcome.UNINSTALLED
+        with log_context(workspace=topic.team_id, channel=topic.channel_id):
+            return self._run_slot(topic, slot)
+
+    def _run_slot(self, topic: TopicConfig, slot: datetime) -> str:
         try:
             outcome = handle_due_slot(
                 topics=self.topics,

@@ -6,7 +6,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from slack_bolt import App
@@ -16,15 +15,19 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from bot.app import Container
 from bot.clock import utcnow
 from bot.entrypoints import installs
+from bot.entrypoints.request_logs import LoggedApp
 from bot.entrypoints.worker import ingestion_pool
 from bot.errors import ConfigError
 from bot.extraction.nlp import SpacyAnalyzer
+from bot.log_context import ContextExecutor
+from bot.services.stats import workspace_stats
 from handlers import installs as installs_listeners
 from handlers import register_all
 from handlers.capture import tell_sharers_of_failure
 from handlers.context import Deps, quick, retry_after
 from handlers.followed_commands import TopicCommands
 from handlers.poster import SlackPoster, web_client
+from storage.activity import SqlActivity
 from storage.followed_topics import SqlTopicStore
 
 log = logging.getLogger(__name__)
@@ -102,8 +105,9 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
     logging.getLogger("slack_bolt.App").addFilter(_TOKEN_FILTER)  # added once, however often called
     # Lazy listeners (slow /brief work, reactions, notes) run here after the ack; fetching
     # and analysis never do, they have the ingestion pool.
-    listeners = ThreadPoolExecutor(max_workers=4, thread_name_prefix="briefbot-slack")
-    app = App(
+    # (ContextExecutor: their log lines name the request's workspace, channel and event.)
+    listeners = ContextExecutor(max_workers=4, thread_name_prefix="briefbot-slack")
+    app = LoggedApp(
         client=client,  # carries the bot token (single-token mode) and SLACK_API_URL
         signing_secret=s.slack_signing_secret or None,
         process_before_response=True,  # shares are stored before Slack hears the ack
@@ -123,6 +127,9 @@ def build_slack(container: Container, *, http: bool, ingest_here: bool = True) -
         channel_privacy=ChannelPrivacy(),
         topics=TopicCommands(topics=SqlTopicStore(container.db), settings=s, now=utcnow),
         bot_user_id="" if s.oauth else _bot_user_id(client),  # OAuth: Bolt knows each bot
+        stats=partial(
+            workspace_stats, activity=SqlActivity(container.db), topics=SqlTopicStore(container.db)
+        ),
     )
     pool.on_swept = partial(tell_sharers_of_failure, container.store, poster)
     register_all(app, deps)
