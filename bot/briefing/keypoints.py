@@ -118,6 +118,7 @@ class Candidate:
     entities: float = 0.0
     title: float = 0.0
     length: float = 0.0
+    headline: bool = False  # the article's title, repeated as the text's first line
 
 
 def select_key_points(
@@ -136,8 +137,16 @@ def candidates(doc: AnnotatedText) -> list[Candidate]:
     found = [c for s in doc.sentences for c in _candidates(doc.text, s, entity_of, english)]
     for i, c in enumerate(found):
         c.order = i
+        c.headline = _repeats_title(c.text, doc.title)
     _measure(doc, found)
     return found
+
+
+def _repeats_title(text: str, title: str) -> bool:
+    """The page's title written again in its text (its headline, the title without the
+    site's name after it)."""
+    said = " ".join(text.casefold().split()).rstrip(".!")
+    return bool(said) and " ".join(title.casefold().split()).startswith(said)
 
 
 def choose(found: list[Candidate], limit: int, weights: Weights) -> tuple[KeyPoint, ...]:
@@ -271,7 +280,9 @@ def _select(
     while pool and len(chosen) < limit:
         best, best_value = -1, -math.inf
         for i, (c, s) in enumerate(pool):
-            overlap = max((_overlap(c, k) for k, _ in chosen), default=0.0)
+            # A headline chosen says what the lead says, in short: the lead stays a point
+            # (a briefing drops the headline beside the story's own).
+            overlap = max((_overlap(c, k) for k, _ in chosen if not k.headline), default=0.0)
             if overlap >= DUPLICATE:
                 continue
             value = s - redundancy * overlap

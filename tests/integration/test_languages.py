@@ -186,6 +186,7 @@ def assert_read_in_french(article: ArticleView) -> None:
     points = [k.text for k in article.key_points]
     assert len(points) >= 3 and all(k in article.text for k in points)
     assert any("Ursula von der Leyen, a précisé" in k for k in points)
+    assert any(k.startswith("Les dirigeants européens se sont engagés jeudi") for k in points)
 
 
 def test_a_french_page_is_read_with_the_french_pipeline(app: Container, server: PageServer):

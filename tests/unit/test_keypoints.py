@@ -251,3 +251,20 @@ def test_with_spacy_on_a_news_story():
         assert junk not in joined
     for kp in analysis.key_points:
         assert STORY[kp.start : kp.end] == kp.text
+
+
+def test_a_headline_repeated_in_the_text_does_not_push_out_the_lead_it_sums_up() -> None:
+    title = "Senate passed the budget bill after weeks of talks | Daily Planet"
+    text = (
+        "Senate passed the budget bill after weeks of talks\n"
+        "The Senate passed the budget bill on Tuesday after weeks of talks with the treasury.\n"
+        "Economists warned that the cuts to defence programs will slow growth next year.\n"
+    )
+    points = [k.text for k in select_key_points(annotate(text, title))]
+    assert (
+        "The Senate passed the budget bill on Tuesday after weeks of talks with the treasury."
+        in points
+    )
+    # The same lead under another title is still a repetition of a point chosen before it.
+    other = [k.text for k in select_key_points(annotate(text, "Budget passes"))]
+    assert len(other) == len(points) - 1
