@@ -136,6 +136,11 @@ class Settings(BaseSettings):
         " off = nowhere)",
     )
     log_level: str = Field("INFO", alias="BRIEFBOT_LOG_LEVEL", description="logging level")
+    log_format: str = Field(
+        "auto",
+        alias="BRIEFBOT_LOG_FORMAT",
+        description="log lines: json, text, or auto (JSON unless stderr is a terminal)",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -226,6 +231,13 @@ class Settings(BaseSettings):
                     "must be Fernet keys separated by commas (`briefbot keys generate` prints one)"
                 )
         return keys
+
+    @field_validator("log_format")
+    @classmethod
+    def _log_format(cls, value: str) -> str:
+        if value.lower() not in ("auto", "json", "text"):
+            raise ValueError("must be auto, json or text")
+        return value.lower()
 
     @field_validator("metrics_address")
     @classmethod

@@ -137,7 +137,7 @@ def scheduler_command() -> None:
     from bot.config import Settings
 
     settings = Settings.from_env()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     logging.getLogger("apscheduler.executors").setLevel(
         logging.WARNING
     )  # a line per poll otherwise

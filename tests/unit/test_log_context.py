@@ -112,3 +112,14 @@ def test_auto_is_json_unless_a_person_is_reading():
 )
 def test_request_fields(body, expected):
     assert request_fields(body) == expected
+
+
+def test_the_log_format_setting(tmp_path):
+    from bot.config import Settings
+    from bot.errors import ConfigError
+
+    env = {"BRIEFBOT_ENV_FILE": str(tmp_path / "none.env")}
+    assert Settings.from_env(env).log_format == "auto"
+    assert Settings.from_env({**env, "BRIEFBOT_LOG_FORMAT": " JSON "}).log_format == "json"
+    with pytest.raises(ConfigError, match="BRIEFBOT_LOG_FORMAT must be auto, json or text"):
+        Settings.from_env({**env, "BRIEFBOT_LOG_FORMAT": "yaml"})
