@@ -19,20 +19,12 @@ from tests.fixture_pages import (
     report_pdf,
 )
 from tests.integration import test_ingest
+from tests.integration.test_embedded_articles import stored
 from tests.integration.test_ingest import NOW, ingest, share
 from tests.pdfs import blank_pdf, encrypted, image_pdf
 
 pytestmark = pytest.mark.slow
 app, server = test_ingest.app, test_ingest.server  # the ingestion tests' fixtures
-
-
-def stored(app, url):  # type: ignore[no-untyped-def]
-    [article] = [
-        a
-        for a in app.store.recent_articles(team_id="T1", channel_id="C1", since=NOW - timedelta(7))
-        if a.url == url
-    ]
-    return article
 
 
 def test_a_pdf_report_is_read_with_its_title_text_key_points_and_actors(app, server):
