@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import archive, capture, dedupe, errors, followed_home, home, mentions, payload, verbs
+from handlers import (
+    archive,
+    capture,
+    dedupe,
+    errors,
+    followed_home,
+    home,
+    mentions,
+    more,
+    payload,
+    verbs,
+)
 from handlers.context import Deps
 
 
@@ -16,6 +27,7 @@ def register_all(app: App, deps: Deps) -> None:
     capture.register(app, deps)
     verbs.register(app, deps)
     archive.register(app, deps)  # the search's page buttons
+    more.register(app, deps)  # a briefing's "More stories" button
     mentions.register(app, deps)
     home.register(app, deps)
     followed_home.register(app, deps)

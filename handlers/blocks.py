@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.briefing.model import Briefing, CitedPoint, Story
+from bot.briefing.more import more_value
 from bot.briefing.mrkdwn import channel, clip, cut, date, escape, link, user
 from bot.briefing.render import (
     actor_label,
@@ -106,26 +107,53 @@ def _fit_lines(lines: list[str]) -> str:
     return "\n".join(out) if out else cut(lines[0], SECTION_LIMIT)
 
 
+MORE_STORIES = "briefing_more"  # the action of the "More stories" button
+
+
 def briefing_blocks(briefing: Briefing, *, title: str | None = None) -> Reply:
-    """(blocks, plain-text fallback) for a briefing, within Slack's limits."""
+    """(blocks, plain-text fallback) for a briefing, within Slack's limits. The stories it
+    leaves out are counted, with a "More stories" button that shows them; the rest of a
+    briefing (``first`` > 1) comes without the header's summary and the footer."""
     # The fallback shows in notifications: escaped too, so a hostile title cannot @channel.
     fallback = cut(escape(render_text(briefing)), FALLBACK_LIMIT)
     if briefing.is_empty:
         return [section(f"_{escape(briefing.empty_message)}_")], escape(briefing.empty_message)
-    blocks: list[Block] = [header(title or heading(briefing).split(" · ")[0])]
-    blocks.append(context(escape(heading(briefing))))
-    footer = _footer(briefing)
+    rest = briefing.first > 1
+    name = title or heading(briefing).split(" · ")[0]
+    blocks: list[Block] = [header(f"{name}: more stories" if rest else name)]
+    blocks.append(context(escape(_rest_heading(briefing) if rest else heading(briefing))))
+    footer = [] if rest else _footer(briefing)
     shown = 0
-    for i, story in enumerate(briefing.stories, 1):
+    for i, story in enumerate(briefing.stories, briefing.first):
         part = [{"type": "divider"}, *story_blocks(i, story)]
-        if len(blocks) + len(part) + len(footer) + 1 > MAX_BLOCKS:
+        if len(blocks) + len(part) + len(footer) + 2 > MAX_BLOCKS:
             break
         blocks += part
         shown += 1
     more = briefing.omitted_stories + len(briefing.stories) - shown
     if more:
-        blocks.append(context(more_stories(more)))
+        blocks += _more_blocks(briefing, more, briefing.first - 1 + shown)
     return blocks + footer, fallback
+
+
+def _rest_heading(b: Briefing) -> str:
+    """ "Stories 6–9 of 9" for the rest of a briefing."""
+    last = b.first + len(b.stories) - 1
+    return f"Stories {b.first}–{last} of {last + b.omitted_stories}"
+
+
+def _more_blocks(briefing: Briefing, more: int, shown: int) -> list[Block]:
+    """ "…and 4 more stories", and the button that shows them (when they can be asked for)."""
+    value = more_value(briefing.asked, shown) if briefing.asked is not None else None
+    if value is None:
+        return [context(more_stories(more))]
+    button = {
+        "type": "button",
+        "action_id": MORE_STORIES,
+        "text": {"type": "plain_text", "text": "More stories"},
+        "value": value,
+    }
+    return [context(more_stories(more)), {"type": "actions", "elements": [button]}]
 
 
 def _footer(b: Briefing) -> list[Block]:

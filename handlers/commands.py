@@ -9,6 +9,7 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
+from bot.briefing.compose import MAX_STORIES
 from bot.briefing.mrkdwn import escape
 from bot.errors import BriefbotError, PostFailed
 from bot.services.briefing import brief, parse_since, validate_topic
@@ -16,22 +17,33 @@ from handlers.blocks import Reply, briefing_blocks, error_blocks, status_blocks
 from handlers.context import Deps
 from handlers.ports import TopicVerb
 
+ALL_STORIES = 1000  # `/brief ukraine all`: every story (Slack's block limit pages the rest)
+
 
 @dataclass(frozen=True, slots=True)
 class BriefRequest:
     topic: str
     public: bool = False
     since: str = ""
+    every_story: bool = False
+
+    @property
+    def max_stories(self) -> int:
+        return ALL_STORIES if self.every_story else MAX_STORIES
 
 
 def parse_brief(text: str) -> BriefRequest:
-    """``ukraine``, ``energy prices public``, ``ukraine since 3d``, ``ukraine public 12h``."""
+    """``ukraine``, ``energy prices public``, ``ukraine since 3d``, ``ukraine public 12h``,
+    ``ukraine all`` (every story, not only the first five)."""
     words = text.split()
-    public, since = False, ""
+    public, since, every = False, "", False
     while words:
         last = words[-1].lower()
         if last in ("public", "--public"):
             public = True
+            words.pop()
+        elif last == "all" and len(words) > 1:
+            every = True
             words.pop()
         elif len(words) >= 2 and words[-2].lower() in ("since", "--since", "last"):
             since = words.pop()
@@ -40,7 +52,9 @@ def parse_brief(text: str) -> BriefRequest:
             since = words.pop()
         else:
             break
-    return BriefRequest(topic=validate_topic(" ".join(words)), public=public, since=since)
+    return BriefRequest(
+        topic=validate_topic(" ".join(words)), public=public, since=since, every_story=every
+    )
 
 
 def _looks_like_window(word: str) -> bool:
@@ -112,6 +126,7 @@ def deliver_briefing(deps: Deps, call: BriefCall, respond: Respond, client: WebC
             since=window,
             team_id=call.team_id,
             channel_id=call.channel_id,
+            max_stories=request.max_stories,
         )
     except BriefbotError as exc:
         blocks, fallback = error_blocks(str(exc))

@@ -47,6 +47,7 @@ def answer_mention(
             since=window,
             team_id=str(body.get("team_id") or ""),
             channel_id=channel,
+            max_stories=request.max_stories,
         )
     except BriefbotError as exc:
         reply(deps, event, client, help_blocks(note=f"{exc}."))

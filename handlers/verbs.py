@@ -69,6 +69,7 @@ TOPIC_BRIEFING = Verb(  # any first word that is not a verb starts a topic
         Usage("`/brief ukraine`", "a briefing on a topic, just for you (last 7 days)"),
         Usage("`/brief ukraine public`", "the same, posted in this channel"),
         Usage("`/brief ukraine since 3d`", "another window: 12h, 3d, 2w"),
+        Usage("`/brief ukraine all`", "every story, not only the first five"),
     ),
     check_briefing,
     deliver_briefing,

@@ -180,6 +180,18 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class BriefingAsk:
+    """What a briefing was composed from, so that the stories it left out can be asked for
+    again ("More stories"): a topic and its terms, or a channel's digest, over a window."""
+
+    topic: str  # the topic searched; a digest's title
+    since: datetime
+    until: datetime
+    terms: tuple[str, ...] = ()
+    digest: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Briefing:
     topic: str
     since: datetime
@@ -189,8 +201,10 @@ class Briefing:
     matched: tuple[str, ...] = ()
     new_actors: tuple[str, ...] = ()
     article_count: int = 0
-    omitted_stories: int = 0
+    omitted_stories: int = 0  # ranked after these stories, not shown
     empty_message: str = ""
+    first: int = 1  # the number of its first story: more than 1 for the rest of a briefing
+    asked: BriefingAsk | None = None  # None: the stories left out cannot be asked for
 
     @property
     def is_empty(self) -> bool:

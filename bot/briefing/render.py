@@ -20,7 +20,7 @@ MATCHED_PER_STORY = 6
 def heading(b: Briefing) -> str:
     if b.is_empty:
         return b.topic.capitalize() if b.topic.islower() else b.topic
-    stories = len(b.stories) + b.omitted_stories
+    stories = b.first - 1 + len(b.stories) + b.omitted_stories
     days = max(1, round((b.until - b.since).total_seconds() / 86400))
     return (
         f"{title_case(b.topic)} · {stories} {'story' if stories == 1 else 'stories'} from "
@@ -90,7 +90,7 @@ def render_text(b: Briefing, *, width: int = 100) -> str:
     if b.is_empty:
         return b.empty_message
     out = [heading(b), ""]
-    for i, s in enumerate(b.stories, 1):
+    for i, s in enumerate(b.stories, b.first):
         out.extend(_story_text(i, s, width))
         out.append("")
     if b.omitted_stories:
@@ -146,7 +146,7 @@ def render_markdown(b: Briefing) -> str:
     if b.is_empty:
         return f"_{b.empty_message}_\n"
     out = [f"## {heading(b)}", ""]
-    for i, s in enumerate(b.stories, 1):
+    for i, s in enumerate(b.stories, b.first):
         tag = f" **{status_tag(s)}**" if status_tag(s) else ""
         note = f" · _{reading_note(s)}_" if reading_note(s) else ""
         out.append(f"### {i}. [{_md(s.headline)}]({s.url}){tag} · {sources_label(s)}{note}")

@@ -100,6 +100,9 @@ def brief(
     fmt: Annotated[str, typer.Option("--format", help="text, markdown or json")] = "text",
     team: Annotated[str | None, typer.Option(help="only what this Slack workspace shared")] = None,
     channel: Annotated[str | None, typer.Option(help="as seen from this channel")] = None,
+    max_stories: Annotated[
+        int, typer.Option(help="stories to show; the rest are counted at the end")
+    ] = 5,
 ) -> None:
     """Print the briefing on a topic from the stored articles."""
     from bot.briefing.render import briefing_json, render_markdown, render_text
@@ -109,6 +112,8 @@ def brief(
 
     if fmt not in FORMATS:
         raise BriefbotError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    if max_stories < 1:
+        raise BriefbotError(f"--max-stories must be 1 or more, not {max_stories}")
     with _closing(command_container()) as app:
         window = parse_since(since, default_days=app.settings.default_since_days)
         briefing = brief_service(
@@ -118,6 +123,7 @@ def brief(
             since=window,
             team_id=team,
             channel_id=channel,
+            max_stories=max_stories,
         )
     if fmt == "json":
         typer.echo(json.dumps(briefing_json(briefing), indent=2, ensure_ascii=False))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.briefing.compose import compose_briefing
 from bot.briefing.matching import TopicQuery, related_actors, score_article, topic_query
-from bot.briefing.model import ArticleView, Briefing
+from bot.briefing.model import ArticleView, Briefing, BriefingAsk
 from bot.errors import UsageError
 from bot.ports import Store
 
@@ -58,13 +58,17 @@ def brief(
     briefed_stories: Iterable[str] | None = None,
     known_actors: Iterable[str] | None = None,
     after: datetime | None = None,
+    as_of: bool = False,
 ) -> Briefing:
-    """The briefing on ``topic`` from articles shared in the window (``after`` overrides it)."""
+    """The briefing on ``topic`` from articles shared in the window (``after`` overrides it).
+    ``as_of``: as it was at ``now``, the shares made since left out (a briefing asked again)."""
     topic = validate_topic(topic)
     start = after if after is not None else now - since
     query = topic_query(topic, terms)
     articles = _matching(store, query, since=start, team_id=team_id, channel_id=channel_id)
-    return compose_briefing(
+    if as_of:
+        articles = shared_by(articles, now)
+    briefing = compose_briefing(
         topic,
         articles,
         now=now,
@@ -73,6 +77,18 @@ def brief(
         briefed_stories=set(briefed_stories) if briefed_stories is not None else None,
         known_actors=set(known_actors) if known_actors is not None else None,
     )
+    return replace(briefing, asked=BriefingAsk(topic, start, now, tuple(terms)))
+
+
+def shared_by(articles: Sequence[ArticleView], until: datetime) -> list[ArticleView]:
+    """The articles as they stood at ``until``: their shares made by then, those with none out."""
+    out = []
+    for view in articles:
+        shares = tuple(s for s in view.shares if s.shared_at <= until)
+        if shares:
+            first = min(s.shared_at for s in shares)
+            out.append(replace(view, shares=shares, first_shared_at=first))
+    return out
 
 
 def _matching(

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from bot.briefing.compose import compose_briefing
 from bot.briefing.followed import BriefingRecord, TopicConfig
-from bot.briefing.model import ArticleView, Briefing, Story
+from bot.briefing.model import ArticleView, Briefing, BriefingAsk, Story
 from bot.briefing.render import title_case
 from bot.briefing.schedule import day_set, describe_moment, previous_slot
 from bot.briefing.status import RunStatus, StoryStatus, TopicKind
@@ -130,10 +130,21 @@ def compose_topic(
 
 def compose_digest(*, store: Store, topic: TopicConfig, after: datetime, now: datetime) -> Briefing:
     """Everything shared in the digest's own channel in the window, who shared it included."""
-    views = store.recent_articles(team_id=topic.team_id, channel_id=topic.channel_id, since=after)
-    here = [_shared_here(v, topic.channel_id) for v in views]
-    articles = [v for v in here if v is not None]
-    return compose_briefing(digest_title(topic), articles, now=now, since=after)
+    articles = digest_articles(
+        store=store, team_id=topic.team_id, channel_id=topic.channel_id, after=after
+    )
+    title = digest_title(topic)
+    briefing = compose_briefing(title, articles, now=now, since=after)
+    return replace(briefing, asked=BriefingAsk(title, after, now, digest=True))
+
+
+def digest_articles(
+    *, store: Store, team_id: str, channel_id: str, after: datetime
+) -> list[ArticleView]:
+    """The articles shared in the channel since ``after``, each with its shares there."""
+    views = store.recent_articles(team_id=team_id, channel_id=channel_id, since=after)
+    here = [_shared_here(v, channel_id) for v in views]
+    return [v for v in here if v is not None]
 
 
 DIGEST_TREND_WEEKS = 8
