@@ -199,7 +199,8 @@ def status_blocks(captures: list[Capture]) -> Reply:
         )
         lines.append(f"{mark} {link(c.url, clip(label, 120))} {user(c.user_id)}{why}")
     failed = sum(c.status == ArticleStatus.FAILED for c in captures)
-    head = f"*Recent captures in this channel* ({len(captures)} links, {failed} failed)"
+    links = f"{len(captures)} {'link' if len(captures) == 1 else 'links'}"
+    head = f"*Recent captures in this channel* ({links}, {failed} failed)"
     text = cut(head + "\n" + "\n".join(lines), FALLBACK_LIMIT)
     return [section(head), section(_fit_lines(lines))], text
 

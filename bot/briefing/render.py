@@ -87,8 +87,9 @@ def reading_note(s: Story) -> str:
 
 
 def render_text(b: Briefing, *, width: int = 100) -> str:
+    """The briefing as plain text, ending with a newline like every line of it."""
     if b.is_empty:
-        return b.empty_message
+        return b.empty_message + "\n"
     out = [heading(b), ""]
     for i, s in enumerate(b.stories, b.first):
         out.extend(_story_text(i, s, width))

@@ -32,6 +32,9 @@ cli = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Click's own help layout, for this command and every subcommand: Typer's Rich panels
+    # print a "<bool>" type beside every flag (--help included), as if it took a value.
+    rich_markup_mode=None,
 )
 db_cli = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
@@ -74,12 +77,15 @@ def db_upgrade() -> None:
 
 @cli.command()
 def ingest(
-    sources: Annotated[list[str], typer.Argument(help="URLs, HTML/text files or folders of them")],
+    sources: Annotated[
+        list[str], typer.Argument(help="URLs, HTML, text or PDF files, or folders of them")
+    ],
     retry_failed: Annotated[
         bool,
         typer.Option(
+            "--retry-failed",
             help="read these again if they failed before, however recently (others wait for "
-            "their backoff)"
+            "their backoff)",
         ),
     ] = False,
 ) -> None:
@@ -168,7 +174,7 @@ def analyze(
         return
     if source is None:
         raise BriefbotError("give a file to analyze, - for stdin, or --jsonl FILE")
-    raw = sys.stdin.read() if source == "-" else _read_text(source)
+    raw = _document_text(sys.stdin.buffer.read() if source == "-" else _read_bytes(source), source)
     key = "html" if raw.lstrip()[:1] == "<" else "text"
     line = json.dumps({"id": source, key: raw, "url": ""})
     for out in analyze_jsonl([line], reader=ArticleReader(), analyzer=analyzer):
@@ -202,11 +208,27 @@ def stories(
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
 
 
-def _read_text(path: str) -> str:
+def _read_bytes(path: str) -> bytes:
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
+        return Path(path).read_bytes()
     except OSError as exc:
         raise BriefbotError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _document_text(data: bytes, source: str) -> str:
+    """The text of an HTML or text document; anything else (an image, a PDF, an archive)
+    is refused rather than analysed as garbage."""
+    name = "the input" if source == "-" else source
+    if data.startswith(b"%PDF-"):
+        raise BriefbotError(
+            f"{name} is a PDF: analyze reads HTML and text (briefbot ingest reads PDFs)"
+        )
+    text = data.decode("utf-8", errors="replace")
+    head = text[:8192]
+    odd = sum(1 for c in head if c == "\ufffd" or (c < " " and c not in "\t\n\r\f"))
+    if "\x00" in head or odd > len(head) // 20:
+        raise BriefbotError(f"{name} is not HTML or text (binary data): nothing to analyse")
+    return text
 
 
 @cli.command()

@@ -20,30 +20,61 @@ from bot.extraction.fetch import LocalFileFetcher
 from bot.ports import NewShare
 from bot.services.ingest import ingest_links
 
-DOCUMENT_SUFFIXES = {".html", ".htm", ".xhtml", ".txt"}
+DOCUMENT_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".pdf"}
 BATCH = 16
 
 
 def expand_sources(sources: Sequence[str]) -> list[str]:
-    """URLs as given; files as file:// URLs; folders as their HTML and text files."""
+    """URLs as given; files as file:// URLs; folders as their HTML, text and PDF files."""
+    return _expanded(sources)[0]
+
+
+def _expanded(sources: Sequence[str]) -> tuple[list[str], Counter[str]]:
+    """The sources to read, and why files in the folders given were left out (how many)."""
     out: list[str] = []
+    skipped: Counter[str] = Counter()
     for source in sources:
         if source.lower().startswith(("http://", "https://")):
             out.append(source)
             continue
         path = Path(source)
         if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
-            )
-            out.extend(p.resolve().as_uri() for p in files)
+            files = sorted(p for p in path.rglob("*") if p.is_file())
+            for p in files:
+                if why := _left_out(p.relative_to(path)):
+                    skipped[why] += 1
+                else:
+                    out.append(p.resolve().as_uri())
         elif path.is_file():
             out.append(path.resolve().as_uri())
         elif "://" in source:
             out.append(source)  # recorded as a failure with its reason
         else:
             raise BriefbotError(f"{source}: no such file or folder, and not an http(s) URL")
-    return out
+    return out, skipped
+
+
+def _left_out(relative: Path) -> str:
+    """Why a file in a folder is not read ("" when it is): hidden, or not a document."""
+    if any(part.startswith(".") for part in relative.parts):
+        return "hidden"
+    suffix = relative.suffix.lower()
+    if suffix in DOCUMENT_SUFFIXES:
+        return ""
+    return suffix or "without a suffix"
+
+
+def skipped_line(skipped: Counter[str]) -> str:
+    """ "skipped 3 files in the folders given: 2 .png, 1 hidden (only ... files are read)" """
+    total = sum(skipped.values())
+    kinds = ", ".join(
+        f"{n} {why}" for why, n in sorted(skipped.items(), key=lambda x: (-x[1], x[0]))
+    )
+    *most, last = sorted(DOCUMENT_SUFFIXES)
+    return (
+        f"skipped {total} {'file' if total == 1 else 'files'} in the folders given: {kinds} "
+        f"(only {', '.join(most)} and {last} files are read, and no hidden ones)"
+    )
 
 
 def canonical_source(url: str) -> str:
@@ -65,8 +96,10 @@ def run_ingest(
 ) -> int:
     """Ingest everything; print one line per failure and a summary. Exit code 1 if any failed.
     With ``retry_failed`` these sources are read again if they failed before, backoff or not."""
-    urls = expand_sources(sources)
+    urls, skipped = _expanded(sources)
     console = Console(stderr=True)
+    if skipped:
+        console.print(skipped_line(skipped), highlight=False, soft_wrap=True)
     if retry_failed:
         again = app.store.retry_failed(now=utcnow(), canonical_urls=_canonical_all(urls))
         console.print(
@@ -126,7 +159,8 @@ def run_ingest(
         console.print(f"[red]failed[/red] {url}: {reason}", highlight=False)
     secs = time.monotonic() - started
     console.print(
-        f"{len(urls)} sources: {outcome['done']} read, {len(failures)} failed, in {secs:.1f} s",
+        f"{len(urls)} {'source' if len(urls) == 1 else 'sources'}: {outcome['done']} read, "
+        f"{len(failures)} failed, in {secs:.1f} s",
         highlight=False,
     )
     return 1 if failures else 0

@@ -28,7 +28,7 @@ from bot.clock import utcnow
 from bot.config import Settings
 from bot.errors import BriefbotError
 from bot.ports import NewShare
-from bot.services.briefing import brief
+from bot.services.briefing import brief, validate_topic
 from bot.services.ingest import process_articles, record_links
 
 
@@ -71,6 +71,7 @@ def load_shares(seeds: Path) -> dict[str, Any]:
 
 
 def run_demo(*, topic: str, seeds: Path | None, keep: Path | None) -> None:
+    topic = validate_topic(topic)  # before ingesting: a topic that cannot be briefed stops now
     seeds = find_seeds(seeds)
     plan = load_shares(seeds)
     channels = plan.get("channels") or {}
@@ -127,11 +128,16 @@ def run_demo(*, topic: str, seeds: Path | None, keep: Path | None) -> None:
         finally:
             app.close()
         typer.echo(
-            f"Ingested {counts['articles']} articles ({counts['shares']} shares, {counts['actors']} actors) "
-            f"from a local web server in {time.monotonic() - started:.1f} s.\n",
+            f"Ingested {_count(counts['articles'], 'article')} ({_count(counts['shares'], 'share')}, "
+            f"{_count(counts['actors'], 'actor')}) from a local web server in "
+            f"{time.monotonic() - started:.1f} s.\n",
             err=True,
         )
         typer.echo(f"$ /brief {topic}\n", err=True)
         typer.echo(render_text(briefing), nl=False)
         if failed:
-            raise BriefbotError(f"{len(failed)} seed articles could not be read")
+            raise BriefbotError(f"{_count(len(failed), 'seed article')} could not be read")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"

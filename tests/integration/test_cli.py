@@ -216,7 +216,7 @@ def test_an_unreadable_page_fails_in_one_line_without_the_readers_warnings(store
     result = run("ingest", str(nested), env=store_env)
     assert result.returncode == 1
     said = "".join(result.stderr.split())  # rich wraps long lines where it likes
-    assert said.startswith(f"failed{nested.as_uri()}:thepagehasnoreadablearticletext1sources:")
+    assert said.startswith(f"failed{nested.as_uri()}:thepagehasnoreadablearticletext1source:")
     assert "WARNING" not in said and "trafilatura." not in said and "discarding" not in said
 
 

@@ -68,7 +68,9 @@ def test_text_wraps_without_breaking_links() -> None:
 
 
 def test_empty_text_is_the_honest_message() -> None:
-    assert render_text(EMPTY) == "Nothing on ukraine was shared in the last 7 days."
+    assert render_text(EMPTY) == "Nothing on ukraine was shared in the last 7 days.\n", (
+        "a line of its own, like any briefing's last"
+    )
     assert render_markdown(EMPTY) == "_Nothing on ukraine was shared in the last 7 days._\n"
 
 
