@@ -18,6 +18,7 @@ from bot.briefing.links import LinkPreview
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Analysis, ArticleView, Briefing
 from bot.briefing.status import AnalysisStatus, ArticleStatus, RunStatus, TextQuality
+from bot.briefing.stories import Corpus
 from bot.briefing.timeline import ActorProfile
 
 T = TypeVar("T")
@@ -243,6 +244,11 @@ class Store(Protocol):
     ) -> dict[str, int]:
         """How many articles name each actor: with ``team_id``, of those that workspace
         shared (what other workspaces share never shapes its briefings)."""
+        ...
+
+    def story_corpus(self, articles: Sequence[ArticleView]) -> Corpus:
+        """How many stored articles have each story feature of ``articles``, and how many
+        articles were counted: what tells a story's rare words from a topic's common ones."""
         ...
 
     def first_delivery(self, event_id: str, *, team_id: str | None, now: datetime) -> bool: ...

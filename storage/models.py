@@ -212,6 +212,16 @@ class BriefingRun(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
+class StoryTerm(Base):
+    """How many stored articles have a story feature (migration 0013; see
+    ``bot.briefing.stories.Corpus``); the term ``#`` counts the articles themselves."""
+
+    __tablename__ = "story_terms"
+
+    term: Mapped[str] = mapped_column(String(200), primary_key=True)
+    articles: Mapped[int] = mapped_column(Integer)
+
+
 class ProcessedEvent(Base):
     __tablename__ = "processed_events"
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from bot.briefing.matching import TopicQuery
 from bot.briefing.model import Actor, Analysis, ArticleView
 from bot.briefing.status import AnalysisStatus, ArticleStatus, TextQuality
+from bot.briefing.stories import Corpus, feature_bag, feature_terms
 from bot.ports import Capture, FailedLink, FailureNotice, NewShare, PageContent, ShareRecord
 from storage.actor_index import ActorChanged, Planned, plan_actors, write_actors
 from storage.actor_lookup import ActorReads
@@ -29,6 +30,7 @@ from storage.models import (
     Share,
 )
 from storage.queries import SEARCH_SAFETY_CAP, article_views, recent_ids, search_ids
+from storage.story_terms import corpus, count_terms
 
 # A save whose new actor another worker stored first matches again; twice is already rare.
 ACTOR_RETRIES = 3
@@ -219,6 +221,8 @@ class SqlStore(ArticleQueue, ArchiveReads, ActorReads):
         article.actor_links = list(links.values())
         s.flush()
         self._index(s, article, analysis.actors)
+        if analysis.key_points or analysis.actors:
+            count_terms(s, feature_bag(article.title, analysis.key_points, analysis.actors))
 
     def _index(self, s: Session, article: Article, actors: Sequence[Actor]) -> None:
         names = " ; ".join(" ; ".join([a.name, *a.aliases, a.country or ""]) for a in actors)
@@ -348,6 +352,10 @@ class SqlStore(ArticleQueue, ArchiveReads, ActorReads):
                 exclude=exclude,
             )
             return article_views(s, ids, since=since, team_id=team_id, channel_id=channel_id)
+
+    def story_corpus(self, articles: Sequence[ArticleView]) -> Corpus:
+        with self.db.session() as s:
+            return corpus(s, feature_terms(articles))
 
     def recent_articles(
         self, *, team_id: str | None, channel_id: str | None, since: datetime, limit: int = 200

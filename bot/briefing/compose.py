@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.briefing.duplicates import one_per_article
 from bot.briefing.model import ArticleView, Briefing, Story
 from bot.briefing.status import StoryStatus
-from bot.briefing.stories import best_points, group_stories, story_key
+from bot.briefing.stories import Corpus, best_points, group_stories, story_key
 from bot.briefing.who import rank_actors
 
 MAX_STORIES = 5
@@ -54,17 +54,19 @@ def compose_briefing(
     max_stories: int = MAX_STORIES,
     briefed_stories: Collection[str] | None = None,
     known_actors: Collection[str] | None = None,
+    corpus: Corpus | None = None,
 ) -> Briefing:
     """Group matching articles into stories, rank them and pick their points and actors.
 
     ``briefed_stories`` (story keys of an earlier briefing) marks stories as updates rather
     than new; ``known_actors`` (names an earlier briefing already showed) lets the briefing
-    point out actors new to the topic. Without them nothing is marked.
+    point out actors new to the topic. Without them nothing is marked. ``corpus`` (the
+    archive's feature counts) weighs what identifies a story; without it, the matches do.
     """
     articles = one_per_article([a for a in articles if a.relevance >= MIN_RELEVANCE])
     ordered = sorted(articles, key=lambda a: (-a.relevance, -a.first_shared_at.timestamp(), a.id))
     stories = []
-    for group in group_stories(ordered):
+    for group in group_stories(ordered, corpus):
         group = sorted(group, key=lambda a: (-a.relevance, -len(a.shares), a.first_shared_at))
         lead = group[0]
         status = StoryStatus.UNKNOWN

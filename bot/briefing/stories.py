@@ -6,13 +6,13 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.briefing.clustering import attach_strays, average_link
 from bot.briefing.corroboration import corroborations
 from bot.briefing.fragments import key_point_directive
-from bot.briefing.model import ActorType, ArticleView, CitedPoint
+from bot.briefing.model import Actor, ActorType, ArticleView, CitedPoint, KeyPoint
 
 STORY_WINDOW = timedelta(days=4)
 # Two groups of articles are one story when their mean TF-IDF cosine is at least this.
@@ -126,31 +126,64 @@ def words(text: str) -> list[str]:
     return [w for w in (m.group(0).lower() for m in _WORD.finditer(text)) if w not in _STOP]
 
 
-def _features(article: ArticleView) -> dict[str, float]:
+CORPUS_SIZE_TERM = "#"  # the stored count of articles, beside the features' own counts
+MAX_TERM = 200  # characters of a feature: a longer name is cut (and still identifies)
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    """The archive the weights are learnt from: how many articles it holds and how many of
+    them have each feature (see :func:`feature_bag`). A briefing's few matches on one topic
+    are no corpus: among them every article says "quake", and "quake" would weigh no more
+    than "said"; against the team's whole archive it weighs what it should."""
+
+    documents: int
+    frequency: Mapping[str, int]
+
+
+def feature_bag(
+    title: str, key_points: Sequence[KeyPoint], actors: Sequence[Actor]
+) -> dict[str, float]:
     """What identifies an article's event: its words (the headline twice, then its first
     key points), the people, organisations and places it names, and its numbers."""
     bag: defaultdict[str, float] = defaultdict(float)
-    texts = [article.title, *(kp.text for kp in article.key_points[:KEY_POINTS_READ])]
-    for w in words(article.title):
+    texts = [title, *(kp.text for kp in key_points[:KEY_POINTS_READ])]
+    for w in words(title):
         bag["w:" + w] += 2
-    for kp in article.key_points[:KEY_POINTS_READ]:
+    for kp in key_points[:KEY_POINTS_READ]:
         for w in words(kp.text):
             bag["w:" + w] += 1
-    for actor in article.actors:
+    for actor in actors:
         weight = W_ACTOR * (SALIENCE_BASE + actor.salience)
         if actor.type is not ActorType.GROUP and weight > 0:
             bag["a:" + actor.name.lower()] += weight
     for text in texts:
         for n in _NUMBER.findall(text):
             bag["n:" + n] += 1
-    return dict(bag)
+    return {k[:MAX_TERM]: v for k, v in bag.items()}
 
 
-def _weighted(bags: Sequence[Mapping[str, float]]) -> list[dict[str, float]]:
-    """TF-IDF over the articles at hand, unit length: what every article of a topic says
-    weighs little beside what only some of them say (an event's names, places, numbers)."""
+def feature_terms(articles: Sequence[ArticleView]) -> set[str]:
+    """Every feature of ``articles``: what a :class:`Corpus` is asked about."""
+    return {k for a in articles for k in _features(a)}
+
+
+def _features(article: ArticleView) -> dict[str, float]:
+    return feature_bag(article.title, article.key_points, article.actors)
+
+
+def _weighted(
+    bags: Sequence[Mapping[str, float]], corpus: Corpus | None = None
+) -> list[dict[str, float]]:
+    """TF-IDF, unit length: what many articles say weighs little beside what few say (an
+    event's names, places, numbers). Frequencies are the corpus's when it is given and at
+    least as large as the articles at hand (which it holds), else theirs."""
     df: Counter[str] = Counter(k for bag in bags for k in bag)
     n = len(bags)
+    if corpus is not None and corpus.documents >= n:
+        n = corpus.documents
+        for k in df:
+            df[k] = max(df[k], corpus.frequency.get(k, 0))
     out = []
     for bag in bags:
         vec = {k: _tf(v) * _idf(n, df[k]) for k, v in bag.items()}
@@ -165,7 +198,9 @@ def similarity(a: ArticleView, b: ArticleView) -> float:
     return sum(x * vb[k] for k, x in va.items() if k in vb)
 
 
-def story_similarities(articles: Sequence[ArticleView]) -> dict[tuple[int, int], float]:
+def story_similarities(
+    articles: Sequence[ArticleView], corpus: Corpus | None = None
+) -> dict[tuple[int, int], float]:
     """``(i, j) -> similarity`` for the pairs (``i < j``) that can be one story: shared
     within STORY_WINDOW and sharing a feature (the same link counts as identical).
 
@@ -173,7 +208,7 @@ def story_similarities(articles: Sequence[ArticleView]) -> dict[tuple[int, int],
     index while the dot products accumulate: a briefing over hundreds of matches compares
     far fewer pairs than all of them.
     """
-    vectors = _weighted([_features(a) for a in articles])
+    vectors = _weighted([_features(a) for a in articles], corpus)
     leads = [_protagonists(a) for a in articles]
     named = [_forms(a) for a in articles]
     postings: defaultdict[str, list[tuple[int, float]]] = defaultdict(list)
@@ -224,13 +259,16 @@ def _forms(article: ArticleView) -> set[str]:
     }
 
 
-def group_stories(articles: Sequence[ArticleView]) -> list[list[ArticleView]]:
+def group_stories(
+    articles: Sequence[ArticleView], corpus: Corpus | None = None
+) -> list[list[ArticleView]]:
     """Articles that read as one event, grouped by average link (see ``clustering``): a
-    story never grows by chaining through one article that resembles two events.
+    story never grows by chaining through one article that resembles two events. Features
+    are weighed against ``corpus`` (the archive) when given, else against ``articles``.
 
     Groups keep the input order of their first member; members keep input order too.
     """
-    similar = story_similarities(articles)
+    similar = story_similarities(articles, corpus)
     group = attach_strays(
         average_link(len(articles), similar, SAME_STORY, MEMBER_FLOOR),
         similar,

@@ -76,6 +76,7 @@ def brief(
         max_stories=max_stories,
         briefed_stories=set(briefed_stories) if briefed_stories is not None else None,
         known_actors=set(known_actors) if known_actors is not None else None,
+        corpus=store.story_corpus(articles),
     )
     return replace(briefing, asked=BriefingAsk(topic, start, now, tuple(terms)))
 

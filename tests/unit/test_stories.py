@@ -422,3 +422,19 @@ def test_four_outlets_on_one_event_are_one_story_however_each_words_its_headline
         ["Courier", "Home Money", "Ledger", "Markets Daily"],
         ["Ledger"],
     ], groups
+
+
+def test_the_archive_not_the_matches_decides_which_words_are_rare() -> None:
+    from bot.briefing.stories import Corpus, feature_terms
+
+    a = article("Quake shakes Aceh", ["A 6.1 quake shook Aceh province, officials said today."])
+    b = article("Aceh quake toll rises", ["The Aceh quake killed 24, officials said on Tuesday."])
+    alone = story_similarities([a, b])[(0, 1)]
+    # In the archive "officials" and "said" are everywhere and "aceh" is rare: the two
+    # reports are closer than their own two-article batch can tell.
+    common = {t: 9_000 for t in feature_terms([a, b])}
+    common.update({"w:aceh": 3, "w:quake": 40})
+    archive = Corpus(10_000, common)
+    assert story_similarities([a, b], archive)[(0, 1)] > alone
+    # An archive smaller than the matches (not yet counted) is not used.
+    assert story_similarities([a, b], Corpus(1, {}))[(0, 1)] == alone
