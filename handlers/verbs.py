@@ -28,6 +28,7 @@ from handlers.context import Deps
 from handlers.errors import reported
 from handlers.ports import FollowedTopics, TopicVerb
 from handlers.poster import ReplyPath
+from handlers.stats import stats_later
 
 
 class Usage(NamedTuple):
@@ -81,6 +82,12 @@ BRIEF_VERBS = (
         "status",
         (Usage("`/brief status`", "links captured in this channel lately, and any that failed"),),
         status_reply,
+    ),
+    Verb(
+        "stats",
+        (Usage("`/brief stats`", "admins: links, failures, topics and briefings here"),),
+        _after_the_ack,
+        stats_later,
     ),
     Verb(
         "topics",
