@@ -15,6 +15,7 @@ from handlers import (
     more,
     payload,
     verbs,
+    who,
 )
 from handlers.context import Deps
 
@@ -28,6 +29,7 @@ def register_all(app: App, deps: Deps) -> None:
     verbs.register(app, deps)
     archive.register(app, deps)  # the search's page buttons
     more.register(app, deps)  # a briefing's "More stories" button
+    who.register(app, deps)  # /brief who's candidate buttons
     mentions.register(app, deps)
     home.register(app, deps)
     followed_home.register(app, deps)
