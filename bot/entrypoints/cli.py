@@ -60,7 +60,8 @@ def command_container(upgrade: bool = True) -> Container:
     from bot.app import build, configure_logging
 
     settings = _settings()
-    configure_logging("WARNING" if settings.log_level.upper() == "INFO" else settings.log_level)
+    level = "WARNING" if settings.log_level.upper() == "INFO" else settings.log_level
+    configure_logging(level, settings.log_format)
     return build(settings, upgrade=upgrade)
 
 
