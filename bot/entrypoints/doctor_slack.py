@@ -18,20 +18,6 @@ from bot.config import Settings
 from bot.entrypoints.doctor_report import Finding, ok, problem, skipped
 
 SLACK_TIMEOUT = 10
-# What deploy/slack-manifest.yaml asks for (tests/integration/test_doctor.py keeps the two
-# equal); `briefbot doctor --manifest FILE` compares a manifest of your own instead.
-MANIFEST_SCOPES = frozenset(
-    {
-        "app_mentions:read",
-        "channels:history",
-        "channels:read",
-        "chat:write",
-        "commands",
-        "files:write",
-        "reactions:write",
-        "users:read",
-    }
-)
 _REFUSED = {
     "invalid_auth": "copy the current Bot User OAuth Token (xoxb-...) from the app's OAuth & "
     "Permissions page; reinstalling the app issues a new one",
@@ -45,9 +31,12 @@ _REFUSED = {
 
 
 def manifest_scopes(path: Path | None) -> frozenset[str]:
-    """The bot scopes a manifest asks for (its uncommented ``oauth_config.scopes.bot``)."""
+    """The bot scopes a manifest asks for (its uncommented ``oauth_config.scopes.bot``);
+    None: those of deploy/slack-manifest.yaml, which the install link asks for too."""
     if path is None:
-        return MANIFEST_SCOPES
+        from bot.entrypoints.installs import BOT_SCOPES
+
+        return frozenset(BOT_SCOPES)
     import yaml
 
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -73,6 +62,8 @@ def token_findings(settings: Settings) -> list[Finding]:
     """Which tokens are set, and whether each looks like what it should be."""
     found = []
     bot, app = settings.slack_bot_token, settings.slack_app_token
+    if settings.oauth:
+        return _oauth_findings(settings)
     if not bot:
         found.append(
             problem(
@@ -113,9 +104,34 @@ def token_findings(settings: Settings) -> list[Finding]:
     return found
 
 
+def _oauth_findings(settings: Settings) -> list[Finding]:
+    from bot.entrypoints.installs import check_oauth
+    from bot.errors import ConfigError
+
+    found = []
+    try:
+        check_oauth(settings)
+    except ConfigError as exc:
+        found.append(problem("slack tokens", str(exc)))
+    if not settings.slack_signing_secret:
+        found.append(
+            problem(
+                "slack tokens",
+                "SLACK_SIGNING_SECRET is not set: OAuth mode is HTTP mode, and `briefbot serve` "
+                "verifies every request with it",
+            )
+        )
+    return found or [
+        ok("slack tokens", "OAuth mode: each workspace's token comes from its installation")
+    ]
+
+
 def auth_findings(settings: Settings, wanted: frozenset[str], manifest: str) -> list[Finding]:
     """auth.test with the bot token, and its granted scopes beside the manifest's."""
     token = settings.slack_bot_token
+    if not token and settings.oauth:
+        why = "OAuth mode: no token of its own (each installation's is used for its workspace)"
+        return [skipped("slack auth", why), skipped("slack scopes", why)]
     if not token:
         why = "no SLACK_BOT_TOKEN"
         return [skipped("slack auth", why), skipped("slack scopes", why)]

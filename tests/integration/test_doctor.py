@@ -18,13 +18,14 @@ import pytest
 
 from bot.entrypoints.doctor import diagnose
 from bot.entrypoints.doctor_report import Finding, Outcome
-from bot.entrypoints.doctor_slack import MANIFEST_SCOPES, manifest_scopes
+from bot.entrypoints.doctor_slack import manifest_scopes
 from storage.db import Database, upgrade
 from storage.health import head_revision
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 BRIEFBOT = str(Path(sys.executable).with_name("briefbot"))
+MANIFEST_SCOPES = manifest_scopes(None)
 
 
 @pytest.fixture
@@ -32,6 +33,7 @@ def env(slack_emulator, tmp_path: Path) -> dict[str, str]:
     """A sound set-up: a migrated SQLite file, a bot token the emulator accepts, HTTP mode."""
     url = f"sqlite:///{tmp_path / 'briefbot.sqlite3'}"
     Database(url).upgrade()
+    slack_emulator.bot_scopes = ",".join(sorted(MANIFEST_SCOPES))
     return {
         "BRIEFBOT_ENV_FILE": str(tmp_path / "none.env"),
         "BRIEFBOT_DATA_DIR": str(tmp_path),
@@ -108,6 +110,19 @@ def test_extra_scopes_are_no_problem_and_a_manifest_of_ones_own_counts(
 
 def test_the_built_in_scopes_are_the_manifests():
     assert manifest_scopes(ROOT / "deploy" / "slack-manifest.yaml") == MANIFEST_SCOPES
+
+
+def test_oauth_mode_needs_no_token_of_its_own_but_its_credentials(env):
+    del env["SLACK_BOT_TOKEN"]
+    env |= {"SLACK_CLIENT_ID": "123.456", "SLACK_CLIENT_SECRET": "shh"}
+    text = only_problem(diagnose(env), "slack tokens")
+    assert text.startswith("BRIEFBOT_ENCRYPTION_KEY is not set")
+    from cryptography.fernet import Fernet
+
+    env["BRIEFBOT_ENCRYPTION_KEY"] = Fernet.generate_key().decode()
+    found = diagnose(env)
+    assert problems(found) == {}
+    assert {f.check: f.outcome for f in found}["slack auth"] == Outcome.SKIPPED
 
 
 def test_a_database_behind_the_newest_migration(env, tmp_path):
