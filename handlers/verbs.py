@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 
 from bot.briefing.mrkdwn import escape
 from bot.errors import UsageError
+from handlers.archive import check_search, deliver_search
 from handlers.blocks import Block, Reply, context, section
 from handlers.commands import (
     BriefCall,
@@ -29,6 +30,7 @@ from handlers.errors import reported
 from handlers.ports import FollowedTopics, TopicVerb
 from handlers.poster import ReplyPath
 from handlers.stats import stats_later
+from handlers.trend import check_trend, deliver_trend
 
 
 class Usage(NamedTuple):
@@ -88,6 +90,24 @@ BRIEF_VERBS = (
         (Usage("`/brief stats`", "admins: links, failures, topics and briefings here"),),
         _after_the_ack,
         stats_later,
+    ),
+    Verb(
+        "search",
+        (
+            Usage(
+                '`/brief search "price cap" from:reuters.com in:#markets since:30d`',
+                "every article shared here: words, phrases, outlet, `actor:`, channel, "
+                "`after:`/`before:` days",
+            ),
+        ),
+        check_search,
+        deliver_search,
+    ),
+    Verb(
+        "trend",
+        (Usage("`/brief trend ukraine 12w`", "a chart of the topic's articles per week, here"),),
+        check_trend,
+        deliver_trend,
     ),
     Verb(
         "topics",
