@@ -31,6 +31,7 @@ from handlers.ports import FollowedTopics, TopicVerb
 from handlers.poster import ReplyPath
 from handlers.stats import stats_later
 from handlers.trend import check_trend, deliver_trend
+from handlers.who import check_who, deliver_who
 
 
 class Usage(NamedTuple):
@@ -108,6 +109,12 @@ BRIEF_VERBS = (
         (Usage("`/brief trend ukraine 12w`", "a chart of the topic's articles per week, here"),),
         check_trend,
         deliver_trend,
+    ),
+    Verb(
+        "who",
+        (Usage("`/brief who Keir Starmer`", "an actor's timeline: the stories shared about them"),),
+        check_who,
+        deliver_who,
     ),
     Verb(
         "topics",

@@ -107,7 +107,7 @@ def story_line(s: TimelineStory) -> str:
     line = f"*{when}* · *{link(s.url, clip(s.headline, 300))}*{sources}"
     if s.point is not None:
         p = s.point
-        line += f"\n• {escape(clip(p.text, 2000))} ({link(p.url, p.outlet or 'source')})"
+        line += f"\n• {escape(clip(p.text, 2000))} ({link(p.link, p.outlet or 'source')})"
     return line
 
 
