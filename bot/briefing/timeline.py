@@ -21,7 +21,7 @@ from bot.briefing.duplicates import one_per_article
 from bot.briefing.fragments import key_point_directive
 from bot.briefing.model import ActorCount, ActorType, ArticleView, CitedPoint
 from bot.briefing.names import name_key
-from bot.briefing.stories import HEADLINE_ONLY, group_stories, words
+from bot.briefing.stories import HEADLINE_ONLY, Corpus, group_stories, words
 from bot.briefing.who import rank_actors
 
 TIMELINE_STORIES = 10  # stories shown, newest first; "and N earlier stories" after them
@@ -124,13 +124,18 @@ def choose_actor(query: str, found: Sequence[ActorProfile]) -> Choice:
 
 
 def build_timeline(
-    profile: ActorProfile, articles: Sequence[ArticleView], *, limit: int = TIMELINE_STORIES
+    profile: ActorProfile,
+    articles: Sequence[ArticleView],
+    *,
+    limit: int = TIMELINE_STORIES,
+    corpus: Corpus | None = None,
 ) -> Timeline:
     """The actor's stories, newest first: the articles naming them grouped as briefings
-    group them, each dated by its first share and told by its best point naming them."""
+    group them (against ``corpus``, the archive's feature counts, when given), each dated
+    by its first share and told by its best point naming them."""
     views = one_per_article(sorted(articles, key=lambda a: (-a.first_shared_at.timestamp(), a.id)))
     naming = _naming_pattern(profile)
-    stories = [_story(group, profile, naming) for group in group_stories(views)]
+    stories = [_story(group, profile, naming) for group in group_stories(views, corpus)]
     stories.sort(key=lambda s: (-s.date.timestamp(), s.headline))
     return Timeline(
         actor=_with_role(profile, views),

@@ -49,4 +49,6 @@ def who(
         if profile is None:
             return WhoAnswer(name, candidates=choice.candidates, ambiguous=choice.ambiguous)
     articles = store.actor_articles(profile.id, **seen)
-    return WhoAnswer(name or profile.name, build_timeline(profile, articles, limit=limit))
+    # Weighed against the archive, as briefings weigh their stories' features.
+    timeline = build_timeline(profile, articles, limit=limit, corpus=store.story_corpus(articles))
+    return WhoAnswer(name or profile.name, timeline)
