@@ -142,6 +142,10 @@ class SpacyAnalyzer:
         """The English (default) pipeline, loaded on first use."""
         return self._pipeline(ENGLISH).nlp
 
+    def is_loaded(self, language: str = ENGLISH) -> bool:
+        """Whether the pipeline for ``language`` is loaded already (a warmed-up process)."""
+        return language in self._pipelines
+
     def _pipeline(self, language: str) -> _Pipeline:
         found = self._pipelines.get(language)
         if found is None:

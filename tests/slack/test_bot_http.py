@@ -260,9 +260,9 @@ def test_a_failure_is_logged_in_detail_and_the_user_is_told_politely(bot, caplog
 
 def test_the_spacy_pipeline_is_loaded_at_start_not_at_the_first_link(bot):
     deadline = time.monotonic() + 60
-    while bot.container.analyzer._nlp is None and time.monotonic() < deadline:
+    while not bot.container.analyzer.is_loaded() and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert bot.container.analyzer._nlp is not None, "no link was shared, yet the model is ready"
+    assert bot.container.analyzer.is_loaded(), "no link was shared, yet the model is ready"
 
 
 def test_status_lists_captures_and_failures(bot):
