@@ -102,7 +102,8 @@ class Choice:
 def choose_actor(query: str, found: Sequence[ActorProfile]) -> Choice:
     """The actor ``query`` names, or the candidates to choose from.
 
-    One actor answering to the name exactly (its name or an alias) is the answer. Several
+    One actor answering to the name exactly (its name or an alias, or for a person their
+    surname alone when no name or alias is the word) is the answer. Several
     make the name ambiguous: they are the candidates, most often named first. None: the
     closest names are, by closeness, then by how many articles name them. Only actors the
     asker may see (with articles they may read) count.
@@ -110,6 +111,8 @@ def choose_actor(query: str, found: Sequence[ActorProfile]) -> Choice:
     key = name_key(query)
     seen = [p for p in found if p.articles > 0]
     exact = [p for p in seen if key in forms_of(p)]
+    if not exact and " " not in key:  # a surname alone ("Bailey") names a person too
+        exact = [p for p in seen if p.type is ActorType.PERSON and _surname(p) == key]
     if len(exact) == 1:
         return Choice(exact[0])
     if exact:
@@ -121,6 +124,11 @@ def choose_actor(query: str, found: Sequence[ActorProfile]) -> Choice:
         key=lambda sp: (-sp[0], -sp[1].articles, sp[1].name, sp[1].id),
     )
     return Choice(None, tuple(p for _, p in close[:CANDIDATES]))
+
+
+def _surname(profile: ActorProfile) -> str:
+    words = name_key(profile.name).split()
+    return words[-1] if len(words) > 1 else ""
 
 
 def build_timeline(

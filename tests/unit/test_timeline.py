@@ -25,6 +25,16 @@ def test_a_name_or_alias_means_the_one_actor_answering_to_it():
     assert choose_actor("Keir  Starmer", [STARMER]).actor == STARMER
 
 
+def test_a_surname_alone_names_the_one_person_who_has_it():
+    bailey = ActorProfile(9, "Andrew Bailey", PERSON, (), "Governor", 1)
+    bank = ActorProfile(10, "Bailey Bank", ORG, (), None, 2)
+    assert choose_actor("Bailey", [bailey, bank]).actor == bailey
+    sarah = ActorProfile(11, "Sarah Bailey", PERSON, (), None, 3)
+    choice = choose_actor("bailey", [bailey, sarah])
+    assert choice.actor is None and choice.ambiguous
+    assert [c.name for c in choice.candidates] == ["Sarah Bailey", "Andrew Bailey"]
+
+
 def test_a_name_several_actors_answer_to_is_ambiguous_most_named_first():
     person = ActorProfile(5, "Michael Jordan", PERSON, ("Jordan",), None, 2)
     country = ActorProfile(6, "Jordan", PLACE, (), None, 7)
