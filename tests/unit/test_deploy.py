@@ -178,9 +178,15 @@ def test_the_service_and_the_ingress_reach_the_serve_pods():
     [c] = containers(serve)
     assert _port(c, port["targetPort"]) == 3000
     [rule] = by_kind("Ingress")["briefbot"]["spec"]["rules"]
-    [path] = rule["http"]["paths"]
-    assert path["path"] == "/slack/events"
-    assert path["backend"]["service"] == {"name": "briefbot", "port": {"name": port["name"]}}
+    paths = rule["http"]["paths"]
+    assert [p["path"] for p in paths] == [
+        "/slack/events",
+        "/slack/install",
+        "/slack/oauth_redirect",
+    ]
+    for path in paths:
+        assert path["pathType"] == "Exact"
+        assert path["backend"]["service"] == {"name": "briefbot", "port": {"name": port["name"]}}
 
 
 def test_kustomize_lists_every_file():
