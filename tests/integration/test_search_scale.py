@@ -41,6 +41,8 @@ def add(
     actors: tuple[Actor, ...] = (),
 ) -> str:
     url = f"https://news.example/{team}/{channel}/{n}"
+    # Each article its own report: copies of one text would count once in a briefing.
+    text = f"{text} " + " ".join(f"report{n}word{i}" for i in range(40))
     share = NewShare(team, channel, "U1", f"{at.timestamp():.6f}.{n}", at, private)
     record = store.record_share(canonical_url=url, url=url, share=share)
     point = KeyPoint(text[:80], 0, min(80, len(text)), 1.0, 0)
