@@ -107,19 +107,19 @@ def _story_text(number: int, s: Story, width: int) -> list[str]:
         if len(lines[-1]) + len(note) + 4 <= width:
             lines[-1] += f"  ({note})"
         else:
-            lines.extend(_wrap(f"({note})", width, "   ", "    "))
+            lines.extend(wrap(f"({note})", width, "   ", "    "))
     for p in s.points:
         count = f" ({point_sources(p)})" if point_sources(p) else ""
-        lines.extend(_wrap(f"• {p.text}{count} <{text_link(p)}>", width, "   ", "     "))
+        lines.extend(wrap(f"• {p.text}{count} <{text_link(p)}>", width, "   ", "     "))
     if s.actors:
         who = " · ".join(actor_label(a) for a in s.actors)
-        lines.extend(_wrap(f"Who: {who}", width, "   ", "        "))
+        lines.extend(wrap(f"Who: {who}", width, "   ", "        "))
     if matched := story_matched(s):
-        lines.extend(_wrap(matched, width, "   ", "            "))
+        lines.extend(wrap(matched, width, "   ", "            "))
     return lines
 
 
-def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     """Wrapped lines that never break a link or a hyphenated name."""
     return textwrap.wrap(
         text,
@@ -135,7 +135,7 @@ def _footer(b: Briefing, width: int) -> list[str]:
     lines = []
     if b.leading_actors:
         who = " · ".join(f"{a.name} ({a.articles})" for a in b.leading_actors)
-        lines += _wrap(f"Who is involved: {who}", width, "", "  ")
+        lines += wrap(f"Who is involved: {who}", width, "", "  ")
     if b.new_actors:
         lines.append("New to this topic: " + ", ".join(b.new_actors))
     if b.matched:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import textwrap
 from datetime import datetime
 from typing import Any
 
 from bot.briefing.model import ActorType
-from bot.briefing.render import text_link
+from bot.briefing.render import text_link, wrap
 from bot.briefing.timeline import ActorProfile, Timeline, TimelineStory, WhoAnswer
 
 TYPE_WORDS = {
@@ -90,29 +89,18 @@ def render_who_text(answer: WhoAnswer, *, width: int = 100, pick_hint: str = "")
     if t.omitted_stories:
         out += [earlier(t.omitted_stories) + ".", ""]
     if t.seen_with:
-        out += _wrap(f"Seen most often with: {seen_with_label(t)}", width, "", "  ")
+        out += wrap(f"Seen most often with: {seen_with_label(t)}", width, "", "  ")
     return "\n".join(out).rstrip() + "\n"
 
 
 def _story_text(s: TimelineStory, width: int) -> list[str]:
     sources = f"  ({plural(s.sources, 'source')})" if s.sources > 1 else ""
-    lines = _wrap(f"{day(s.date)}  {s.headline}{sources}", width, "", "                 ")
+    lines = wrap(f"{day(s.date)}  {s.headline}{sources}", width, "", "                 ")
     if s.point is not None:
-        lines += _wrap(f"• {s.point.text} <{text_link(s.point)}>", width, "   ", "     ")
+        lines += wrap(f"• {s.point.text} <{text_link(s.point)}>", width, "   ", "     ")
     else:
-        lines += _wrap(f"<{s.url}>", width, "   ", "   ")
+        lines += wrap(f"<{s.url}>", width, "   ", "   ")
     return [*lines, ""]
-
-
-def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
-    return textwrap.wrap(
-        text,
-        width,
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
 
 
 def render_who_markdown(answer: WhoAnswer) -> str:
