@@ -299,13 +299,24 @@ class Store(Protocol):
 
 
 class Poster(Protocol):
-    """Posts scheduled briefings to Slack; each call returns the message's ``ts``."""
+    """Posts scheduled briefings to Slack; each call returns the message's ``ts``.
+
+    ``slot_key`` marks the message as a slot's briefing (Slack message metadata), so a
+    process taking over a slot whose poster died can find the post before posting again.
+    """
 
     def post_briefing(
-        self, *, team_id: str, channel_id: str, briefing: Briefing, title: str
+        self, *, team_id: str, channel_id: str, briefing: Briefing, title: str, slot_key: str = ""
     ) -> str: ...
 
-    def post_text(self, *, team_id: str, channel_id: str, text: str) -> str: ...
+    def post_text(self, *, team_id: str, channel_id: str, text: str, slot_key: str = "") -> str: ...
+
+    def find_slot_post(
+        self, *, team_id: str, channel_id: str, slot_key: str, since: datetime
+    ) -> str | None:
+        """The ts of this app's message marked ``slot_key`` in the channel since ``since``;
+        None when there is none or Slack cannot say (then the slot is posted)."""
+        ...
 
 
 class TopicStore(Protocol):

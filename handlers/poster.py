@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Respond
@@ -29,6 +30,14 @@ from handlers.context import log
 from handlers.slack_errors import FAILURES, post_failed
 
 POST_INTERVAL = 1.0  # chat.postMessage: about one message per second per channel
+SLOT_EVENT = "briefbot_slot"  # the metadata event type marking a scheduled slot's post
+
+
+def slot_metadata(slot_key: str) -> dict[str, Any] | None:
+    """Slack message metadata naming the slot a scheduled briefing was posted for."""
+    if not slot_key:
+        return None
+    return {"event_type": SLOT_EVENT, "event_payload": {"slot": slot_key}}
 
 
 def web_client(token: str, api_url: str) -> WebClient:
@@ -108,6 +117,7 @@ class SlackPoster:
         briefing: Briefing,
         title: str = "",
         thread_ts: str | None = None,
+        slot_key: str = "",
     ) -> str:
         blocks, text = briefing_blocks(briefing, title=title or None)
         return self.post(
@@ -116,11 +126,40 @@ class SlackPoster:
             blocks=blocks,
             thread_ts=thread_ts,
             client=self.client_for(team_id),
+            metadata=slot_metadata(slot_key),
         )
 
-    def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
+    def post_text(self, *, team_id: str, channel_id: str, text: str, slot_key: str = "") -> str:
         """Post plain ``text`` (a topic name in it cannot notify anyone: it is escaped)."""
-        return self.post(channel_id=channel_id, text=escape(text), client=self.client_for(team_id))
+        return self.post(
+            channel_id=channel_id,
+            text=escape(text),
+            client=self.client_for(team_id),
+            metadata=slot_metadata(slot_key),
+        )
+
+    def find_slot_post(
+        self, *, team_id: str, channel_id: str, slot_key: str, since: datetime
+    ) -> str | None:
+        """Look in the channel's history (the app's own messages since ``since``) for the
+        one marked ``slot_key``. Without history scope for the channel, or if Slack does not
+        answer, None: the slot is posted (a possible repeat, logged, beats a lost briefing)."""
+        oldest = f"{since.timestamp():.6f}"
+        try:
+            answer = self.client_for(team_id).conversations_history(
+                channel=channel_id, oldest=oldest, include_all_metadata=True, limit=200
+            )
+        except (*FAILURES, PostFailed) as exc:
+            log.warning(
+                "could not look for the slot's post in %s (%s); posting it", channel_id, exc
+            )
+            return None
+        for message in answer.get("messages") or []:
+            meta = message.get("metadata") or {}
+            payload = meta.get("event_payload") or {}
+            if meta.get("event_type") == SLOT_EVENT and payload.get("slot") == slot_key:
+                return str(message.get("ts") or "") or None
+        return None
 
     def post(
         self,
@@ -130,6 +169,7 @@ class SlackPoster:
         blocks: list[dict[str, Any]] | None = None,
         thread_ts: str | None = None,
         client: WebClient | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         """Post built Slack text and blocks; raises PostFailed when Slack does not take them."""
         self.throttle.wait(channel_id)
@@ -140,6 +180,7 @@ class SlackPoster:
                 blocks=blocks,
                 thread_ts=thread_ts,
                 unfurl_links=False,
+                metadata=metadata,
             )
         except FAILURES as exc:
             failed = post_failed(exc)

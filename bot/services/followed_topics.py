@@ -344,6 +344,8 @@ def _entry_topic(team_id: str, index: int, entry: Mapping[str, Any]) -> TopicCon
 
 MAX_SLOT_ATTEMPTS = 3  # a slot is tried at most this often (first run and retries)
 ABANDONED_AFTER = timedelta(minutes=5)  # a claim this old without an outcome: its process died
+# A takeover looks for the slot's post from this long before the slot (clocks differ a little).
+SLOT_POST_EARLY = timedelta(minutes=5)
 RETRY_BACKOFF = timedelta(minutes=2)  # a failed run waits this long times its attempts
 
 
@@ -437,8 +439,13 @@ def retry_briefing(
         slot.isoformat(),
     )
     return post_claimed_briefing(
-        topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now
+        topics=topics, store=store, poster=poster, topic=topic, slot=slot, now=now, retried=True
     )
+
+
+def slot_key(topic: TopicConfig, slot: datetime) -> str:
+    """What marks a slot's post in Slack: the topic's id (one per channel) and the slot."""
+    return f"{topic.id}@{slot.isoformat()}"
 
 
 def post_claimed_briefing(
@@ -449,11 +456,17 @@ def post_claimed_briefing(
     topic: TopicConfig,
     slot: datetime,
     now: Callable[[], datetime],
+    retried: bool = False,
 ) -> str:
-    """Compose what is new for a slot this process holds, post it and record its ts."""
+    """Compose what is new for a slot this process holds, post it and record its ts.
+
+    ``retried``: the slot was claimed before, by a process that may have died after Slack
+    took its post and before recording it; a post marked with the slot found in the channel
+    is recorded instead of posting the briefing again."""
     assert topic.id is not None
     previous = topics.last_briefing(topic.id, topic.channel_id)
     at = now()
+    key = slot_key(topic, slot)
     try:
         briefing, title = compose_due(
             store=store, topic=topic, slot=slot, previous=previous, now=at
@@ -462,13 +475,38 @@ def post_claimed_briefing(
         if briefing.is_empty and topic.silent_when_empty:
             topics.record_posted(replace(record, status=RunStatus.SILENT), now=now())
             return SlotOutcome.SILENT
-        if briefing.is_empty:
+        found = None
+        if retried:
+            found = poster.find_slot_post(
+                team_id=topic.team_id,
+                channel_id=topic.channel_id,
+                slot_key=key,
+                since=slot - SLOT_POST_EARLY,
+            )
+        if found:
+            log.warning(
+                "the %s briefing of %r in %s (slot %s) was posted before its process stopped: "
+                "recorded, not posted again",
+                topic.kind,
+                topic.name,
+                topic.channel_id,
+                slot.isoformat(),
+            )
+            ts = found
+        elif briefing.is_empty:
             ts = poster.post_text(
-                team_id=topic.team_id, channel_id=topic.channel_id, text=briefing.empty_message
+                team_id=topic.team_id,
+                channel_id=topic.channel_id,
+                text=briefing.empty_message,
+                slot_key=key,
             )
         else:
             ts = poster.post_briefing(
-                team_id=topic.team_id, channel_id=topic.channel_id, briefing=briefing, title=title
+                team_id=topic.team_id,
+                channel_id=topic.channel_id,
+                briefing=briefing,
+                title=title,
+                slot_key=key,
             )
     except PostFailed as exc:  # Slack said no: its reason is kept for `/brief topics`
         return _record_failure(topics, topic, slot, exc, now=now())

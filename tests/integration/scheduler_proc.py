@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import datetime
 
 from bot.briefing.model import Briefing
 from bot.entrypoints.scheduler import BriefingScheduler
@@ -27,12 +28,17 @@ class FilePoster:
         return ts
 
     def post_briefing(
-        self, *, team_id: str, channel_id: str, briefing: Briefing, title: str
+        self, *, team_id: str, channel_id: str, briefing: Briefing, title: str, slot_key: str = ""
     ) -> str:
         return self._post(channel_id, "briefing")
 
-    def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
+    def post_text(self, *, team_id: str, channel_id: str, text: str, slot_key: str = "") -> str:
         return self._post(channel_id, "text")
+
+    def find_slot_post(
+        self, *, team_id: str, channel_id: str, slot_key: str, since: datetime
+    ) -> str | None:
+        return None
 
 
 def main(url: str, posts: str, start: float) -> None:

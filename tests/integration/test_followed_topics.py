@@ -50,14 +50,19 @@ class RecordingPoster:
         self.posts: list[Post] = []
 
     def post_briefing(
-        self, *, team_id: str, channel_id: str, briefing: Briefing, title: str
+        self, *, team_id: str, channel_id: str, briefing: Briefing, title: str, slot_key: str = ""
     ) -> str:
         self.posts.append(Post(channel_id, title, briefing))
         return f"1764000000.{len(self.posts):06d}"
 
-    def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
+    def post_text(self, *, team_id: str, channel_id: str, text: str, slot_key: str = "") -> str:
         self.posts.append(Post(channel_id, text))
         return f"1764000000.{len(self.posts):06d}"
+
+    def find_slot_post(
+        self, *, team_id: str, channel_id: str, slot_key: str, since: datetime
+    ) -> str | None:
+        return None  # as Slack answers when the post never reached it
 
 
 def only_uadmin(team_id: str, user_id: str) -> bool:
@@ -587,7 +592,7 @@ class FlakyPoster(RecordingPoster):
         super().__init__()
         self.failures = failures
 
-    def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
+    def post_text(self, *, team_id: str, channel_id: str, text: str, slot_key: str = "") -> str:
         if self.failures:
             self.failures -= 1
             raise RuntimeError("Slack answered 500")
@@ -627,6 +632,57 @@ def test_a_slot_abandoned_by_a_crashed_scheduler_is_taken_over_once(topics, stor
     assert len(poster.posts) == 1
 
 
+# The Slack emulator numbers its messages from 1,700,000,000 s (14 Nov 2023): a slot just
+# before that lies before every post it records, as a slot lies before its briefing.
+EMULATED_SLOT = datetime(2023, 11, 13, 8, 0, tzinfo=UTC)
+
+
+def test_a_takeover_finds_the_post_its_dead_scheduler_got_into_slack_and_posts_nothing(
+    topics, store, slack_emulator
+):
+    from bot.services.followed_topics import slot_key
+    from handlers.poster import ChannelThrottle, SlackPoster, web_client
+
+    slot = EMULATED_SLOT
+    topic = follow(topics, "ukraine at 08:00 daily", now=slot - timedelta(days=1)).topic
+    poster = SlackPoster(
+        web_client("xoxb-test", slack_emulator.api_url), ChannelThrottle(interval=0)
+    )
+    # The scheduler that died: it claimed the slot and Slack took its post, then nothing
+    # was recorded.
+    assert topics.claim_briefing_slot(topic=topic, slot=slot, claimed_by="died", now=slot)
+    ts = poster.post_text(
+        team_id="T1",
+        channel_id="C1",
+        text="Nothing new on Ukraine.",
+        slot_key=slot_key(topic, slot),
+    )
+    later = scheduler_for(topics, store, poster, lambda: slot + timedelta(minutes=6))
+    assert later.retry_slots() == {(topic.id, slot): "posted"}
+    assert len(slack_emulator.calls_to("chat.postMessage")) == 1, "the channel sees it once"
+    [run] = topics.briefing_runs(topic_id=topic.id)
+    assert run.status == "posted" and run.message_ts == ts
+
+
+def test_a_takeover_posts_a_slot_whose_post_never_reached_slack(topics, store, slack_emulator):
+    from handlers.poster import ChannelThrottle, SlackPoster, web_client
+
+    slot = EMULATED_SLOT
+    topic = follow(topics, "ukraine at 08:00 daily", now=slot - timedelta(days=1)).topic
+    poster = SlackPoster(
+        web_client("xoxb-test", slack_emulator.api_url), ChannelThrottle(interval=0)
+    )
+    assert topics.claim_briefing_slot(topic=topic, slot=slot, claimed_by="died", now=slot)
+    # Another slot's post in the channel is not this one's.
+    poster.post_text(team_id="T1", channel_id="C1", text="Older.", slot_key=f"{topic.id}@other")
+    later = scheduler_for(topics, store, poster, lambda: slot + timedelta(minutes=6))
+    assert later.retry_slots() == {(topic.id, slot): "posted"}
+    [_, posted] = slack_emulator.calls_to("chat.postMessage")
+    [run] = topics.briefing_runs(topic_id=topic.id)
+    assert run.message_ts == posted.response["ts"]
+    assert posted.params["metadata"]["event_payload"]["slot"] == f"{topic.id}@{slot.isoformat()}"
+
+
 def test_retries_stop_after_three_attempts_and_outside_grace(topics, store):
     topic = follow(topics, "ukraine at 08:00 daily", now=MONDAY - timedelta(days=1)).topic
     poster = FlakyPoster(failures=10)
@@ -649,7 +705,7 @@ class RefusingPoster(RecordingPoster):
         super().__init__()
         self.code, self.permanent = code, permanent
 
-    def post_text(self, *, team_id: str, channel_id: str, text: str) -> str:
+    def post_text(self, *, team_id: str, channel_id: str, text: str, slot_key: str = "") -> str:
         from bot.errors import PostFailed
 
         raise PostFailed(f"Slack said {self.code}.", code=self.code, permanent=self.permanent)

@@ -570,6 +570,25 @@ class SlackEmulator:
         self._reactions.discard(key)
         return {"ok": True}
 
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The channel's messages newest first, from ``oldest`` on; their metadata only with
+        ``include_all_metadata``, as Slack answers (public channels need channels:history)."""
+        channel = str(params.get("channel") or "")
+        self._channel(channel)
+        self._needs_scope("groups:history" if channel.startswith("G") else "channels:history")
+        oldest = float(params.get("oldest") or 0)
+        with_metadata = str(params.get("include_all_metadata", "")).lower() in {"1", "true"}
+        with self._cond:
+            found = [
+                dict(self._messages[key])
+                for key in reversed(self._message_order)
+                if key[0] == channel and float(key[1]) >= oldest
+            ]
+        if not with_metadata:
+            for message in found:
+                message.pop("metadata", None)
+        return {"ok": True, "messages": found, "has_more": False}
+
     def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "channel": self._channel(str(params.get("channel") or ""))}
 
@@ -707,6 +726,7 @@ _METHODS: dict[str, Callable[[SlackEmulator, dict[str, Any]], dict[str, Any]]] =
     "reactions.add": SlackEmulator._reactions_add,
     "reactions.remove": SlackEmulator._reactions_remove,
     "conversations.info": SlackEmulator._conversations_info,
+    "conversations.history": SlackEmulator._conversations_history,
     "users.info": SlackEmulator._users_info,
     "views.publish": SlackEmulator._views_publish,
     "apps.connections.open": SlackEmulator._apps_connections_open,
