@@ -36,7 +36,7 @@ def main() -> int:
     from datetime import datetime
 
     from bot.briefing.model import ArticleView
-    from bot.briefing.stories import Corpus, _features, group_stories
+    from bot.briefing.stories import Corpus, feature_terms, group_stories
     from bot.config import Settings
 
     model = Settings.from_env().spacy_model
@@ -57,7 +57,7 @@ def main() -> int:
         )
         for i, r in enumerate(gold)
     }
-    frequency: Counter[str] = Counter(k for v in views.values() for k in _features(v))
+    frequency: Counter[str] = Counter(k for v in views.values() for k in feature_terms([v]))
     archive = Corpus(len(views), frequency)
     topics: dict[str, list[str]] = {}
     for r in gold:

@@ -82,6 +82,8 @@ def _count_stored_articles() -> None:
                 continue
             actors[r.article_id].append(Actor(r.name, kind, salience=r.salience or 0.0))
         for r in rows:
+            if not points[r.id] and not actors[r.id]:
+                continue  # not analysed (a language without a model): ingestion counts none
             counts.update(feature_bag(r.title or "", points[r.id], actors[r.id]).keys())
             counts[CORPUS_SIZE_TERM] += 1
     table = sa.table("story_terms", sa.column("term", sa.String), sa.column("articles", sa.Integer))
