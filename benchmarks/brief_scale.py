@@ -49,6 +49,7 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -69,6 +70,7 @@ from bot.briefing.model import (
     KeyPoint,
     ShareInfo,
 )
+from bot.briefing.stories import Corpus
 from bot.services.briefing import brief
 from storage.db import Database
 from storage.repository import SqlStore
@@ -173,8 +175,11 @@ def rows_for(n: int, tpl: list[dict[str, Any]], actor_ids: dict[tuple[str, str],
         out: dict[str, list[tuple[Any, ...]]] = {
             k: [] for k in ("articles", "key_points", "article_actors", "shares", "search")
         }
+        out["templates"] = []  # which template each article copies: not a table
         for aid in range(lo + 1, min(n, lo + CHUNK) + 1):
-            t = tpl[rng.randrange(len(tpl))]
+            index = rng.randrange(len(tpl))
+            t = tpl[index]
+            out["templates"].append((index,))
             url = f"https://{t['host']}/story/{aid}"
             first = NOW - timedelta(seconds=rng.uniform(0, DAYS * 86400))
             out["articles"].append(
@@ -252,9 +257,12 @@ def build(url: str, n: int, tpl: list[dict[str, Any]], *, rebuild: bool) -> Data
     try:
         cur = raw.cursor()
         _insert(db.dialect, cur, "actors", "id, name, type, aliases, country, role", actor_rows)
+        used: Counter[int] = Counter()
         for chunk in rows_for(n, tpl, actors):
+            used.update(index for (index,) in chunk.pop("templates"))
             for key, rows in chunk.items():
                 _insert(db.dialect, cur, TABLE.get(key, key), COLUMNS[key], rows)
+        _insert(db.dialect, cur, "story_terms", "term, articles", story_terms(tpl, used))
         if db.dialect == "postgresql":
             for table in ("articles", "key_points", "shares", "actors"):
                 cur.execute(
@@ -272,6 +280,28 @@ def build(url: str, n: int, tpl: list[dict[str, Any]], *, rebuild: bool) -> Data
         raw.close()
     print(f"built {url.rsplit('/', 1)[-1]}: {n} articles in {time.perf_counter() - started:.0f} s")
     return db
+
+
+def story_terms(tpl: list[dict[str, Any]], used: Counter[int]) -> list[tuple[str, int]]:
+    """The archive's story-feature counts (table story_terms), as ingesting every copy of
+    each template would have made them."""
+    from bot.briefing.model import Actor, ActorType, KeyPoint
+    from bot.briefing.stories import CORPUS_SIZE_TERM, feature_bag
+
+    counts: Counter[str] = Counter()
+    for index, copies in used.items():
+        t = tpl[index]
+        points = [KeyPoint(kt, start, end, score) for kt, start, end, score in t["key_points"]]
+        actors = [
+            Actor(name, ActorType(kind), salience=salience)
+            for name, kind, _aliases, _mentions, salience, _role, _country in t["actors"]
+        ]
+        if not points and not actors:
+            continue
+        for term in feature_bag(t["title"], points, actors):
+            counts[term] += copies
+        counts[CORPUS_SIZE_TERM] += copies
+    return sorted(counts.items())
 
 
 def _insert(dialect: str, cur: Any, table: str, columns: str, rows: list[tuple[Any, ...]]) -> None:
@@ -307,8 +337,11 @@ class EveryArticle:
     def search_articles(self, query: TopicQuery, **_: Any) -> list[ArticleView]:
         return list(self.views)
 
-    def actor_article_counts(self, names: Sequence[str]) -> dict[str, int]:
-        return self.real.actor_article_counts(names)
+    def actor_article_counts(self, names: Sequence[str], **kw: Any) -> dict[str, int]:
+        return self.real.actor_article_counts(names, **kw)
+
+    def story_corpus(self, articles: Sequence[ArticleView]) -> Corpus:
+        return self.real.story_corpus(articles)  # the archive's counts, as the real briefing
 
 
 def window_views(db: Database) -> list[ArticleView]:
